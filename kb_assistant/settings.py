@@ -59,7 +59,9 @@ INSTALLED_APPS = [
     "rest_framework",
     "drf_spectacular",
     "kb_assistant.accounts",
+    "kb_assistant.audit",
     "ingestion",
+    "router",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,32 @@
+# Two commands for a newcomer: `make run` and `make test` (see README.md).
+SHELL := /bin/bash
+VENV := .venv
+REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-16)
+STAMP := $(VENV)/.installed-$(REQ_HASH)
+
+.PHONY: run test install system-packages lint format bench
+
+run: install
+	@bash scripts/run.sh
+
+test: install
+	@bash scripts/test.sh
+
+install: system-packages $(STAMP)
+
+system-packages:
+	@bash scripts/install_system.sh
+
+# llama-cpp-python compiles once (about 15 minutes); pip's wheel cache makes later installs quick.
+# GGML_NATIVE=OFF builds for the x86-64 baseline with AVX2, so a cached wheel runs on any machine here.
+$(STAMP): requirements.txt
+	@test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	@$(VENV)/bin/pip install --quiet --upgrade pip
+	@CMAKE_ARGS="-DGGML_NATIVE=OFF" $(VENV)/bin/pip install --quiet -r requirements.txt
+	@rm -f $(VENV)/.installed-* && touch $@
+
+lint: install
+	@$(VENV)/bin/ruff check . && $(VENV)/bin/ruff format --check .
+
+format: install
+	@$(VENV)/bin/ruff format . && $(VENV)/bin/ruff check --fix .

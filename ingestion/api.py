@@ -1,0 +1,84 @@
+"""REST API for ingestion: upload, list, status, re-ingest, delete (KB admins, bearer token)."""
+
+from django.conf import settings
+from django.contrib.auth.models import Group
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, serializers, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.parsers import FormParser, MultiPartParser
+from rest_framework.response import Response
+
+from ingestion.models import Document, Sensitivity
+from ingestion.permissions import IsKbAdmin
+from ingestion.services import UploadRejected, document_delete, document_reingest, document_submit
+from ingestion.store import IndexUnavailable
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    groups = serializers.SlugRelatedField(many=True, read_only=True, slug_field="name")
+
+    class Meta:
+        model = Document
+        fields = [
+            "id", "title", "original_name", "sha256", "detected_type", "size_bytes", "groups", "sensitivity",
+            "version", "indexed_version", "status", "progress", "failure_reason", "chunk_count",
+            "created_at", "updated_at", "indexed_at",
+        ]  # fmt: skip
+        read_only_fields = fields
+
+
+class UploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+    groups = serializers.SlugRelatedField(
+        many=True, slug_field="name", queryset=Group.objects.all(), required=False, default=list
+    )
+    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices, default=Sensitivity.INTERNAL)
+
+
+class UploadResultSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["created", "new_version", "duplicate"])
+    document = DocumentSerializer()
+
+
+class DocumentViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, mixins.DestroyModelMixin, viewsets.GenericViewSet
+):
+    queryset = Document.objects.prefetch_related("groups").order_by("-updated_at")
+    serializer_class = DocumentSerializer
+    permission_classes = [IsKbAdmin]
+    parser_classes = [MultiPartParser, FormParser]
+
+    @extend_schema(request=UploadSerializer, responses={201: UploadResultSerializer, 200: UploadResultSerializer})
+    def create(self, request):
+        upload = UploadSerializer(data=request.data)
+        upload.is_valid(raise_exception=True)
+        file = upload.validated_data["file"]
+        if file.size > settings.KB_UPLOAD_MAX_BYTES:
+            return Response({"detail": f"{file.name}: over the upload size limit"}, status=413)
+        try:
+            result = document_submit(
+                filename=file.name,
+                data=file.read(),
+                uploaded_by=request.user,
+                groups=upload.validated_data["groups"],
+                sensitivity=upload.validated_data["sensitivity"],
+                max_bytes=settings.KB_UPLOAD_MAX_BYTES,
+            )
+        except UploadRejected as exc:
+            return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
+        code = status.HTTP_200_OK if result.outcome == "duplicate" else status.HTTP_201_CREATED
+        return Response({"outcome": result.outcome, "document": DocumentSerializer(result.document).data}, code)
+
+    @extend_schema(request=None, responses={202: DocumentSerializer})
+    @action(detail=True, methods=["post"])
+    def reingest(self, request, pk=None):
+        document = self.get_object()
+        document_reingest(document=document)
+        document.refresh_from_db()
+        return Response(DocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)
+
+    def perform_destroy(self, instance: Document) -> None:
+        try:
+            document_delete(document=instance)
+        except IndexUnavailable as exc:
+            raise serializers.ValidationError({"detail": f"the index is unavailable, nothing deleted: {exc}"}) from exc

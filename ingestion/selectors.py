@@ -1,0 +1,36 @@
+from django.db.models import QuerySet
+
+from ingestion.models import Document
+from ingestion.store import IndexedChunk, IndexUnavailable, index_chunks
+
+
+def document_list() -> QuerySet[Document]:
+    return Document.objects.select_related("uploaded_by").prefetch_related("groups")
+
+
+def document_live_chunks(*, document: Document) -> tuple[list[IndexedChunk], str]:
+    """The chunks queries currently see, or an explanation when there are none to show."""
+    if document.indexed_version is None:
+        return [], ""
+    try:
+        return index_chunks(document_id=document.pk, version=document.indexed_version), ""
+    except IndexUnavailable as exc:
+        return [], str(exc)
+
+
+def document_status_rows(*, ids: list[int] | None = None) -> list[dict]:
+    documents = Document.objects.all() if ids is None else Document.objects.filter(pk__in=ids)
+    return [
+        {
+            "id": d.pk,
+            "status": d.status,
+            "progress": d.progress,
+            "reason": d.failure_reason,
+            "chunks": d.chunk_count,
+            "version": d.version,
+            "indexed_version": d.indexed_version,
+        }
+        for d in documents.only(
+            "pk", "status", "progress", "failure_reason", "chunk_count", "version", "indexed_version"
+        )
+    ]

@@ -1,0 +1,201 @@
+"""The local vector index (Chroma): every chunk with the metadata that permissions need.
+
+Embedded Chroma when CHROMA_HOST is unset (one process); a Chroma server otherwise, which
+is what `make run` starts because the web server and the worker both use the index.
+Embeddings are always computed by us, so Chroma's own (downloading) embedding function
+is never configured.
+"""
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.conf import settings
+
+COLLECTION = "kb_chunks"
+EVERYONE = "all"
+_WRITE_BATCH = 1000
+
+
+class IndexUnavailable(Exception):
+    """Chroma could not be reached; transient, so ingestion retries."""
+
+
+class IndexModelMismatch(Exception):
+    """The index was built with another embedding model; its vectors are not comparable."""
+
+
+@dataclass(frozen=True)
+class IndexedChunk:
+    chunk_id: str
+    document_id: int
+    version: int
+    text: str
+    metadata: dict[str, Any]
+    score: float | None = None
+
+
+def readers_for(group_ids: Iterable[int]) -> list[str]:
+    """Reader keys stored on each chunk: its groups, or 'all' when the document is open to everyone."""
+    keys = [f"g{group_id}" for group_id in sorted(group_ids)]
+    return keys or [EVERYONE]
+
+
+def readers_filter(group_ids: Iterable[int]) -> dict[str, Any]:
+    """A Chroma `where` clause matching chunks that a member of these groups may read."""
+    clauses = [{"readers": {"$contains": key}} for key in [EVERYONE, *(f"g{g}" for g in sorted(group_ids))]]
+    return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
+def chunk_id(document_id: int, version: int, position: int) -> str:
+    return f"d{document_id}-v{version}-c{position}"
+
+
+@functools.cache
+def _client():
+    import chromadb
+    from chromadb.config import Settings
+
+    chroma_settings = Settings(anonymized_telemetry=False)
+    if settings.CHROMA_HOST:
+        return chromadb.HttpClient(host=settings.CHROMA_HOST, port=settings.CHROMA_PORT, settings=chroma_settings)
+    return chromadb.PersistentClient(path=str(settings.CHROMA_PATH), settings=chroma_settings)
+
+
+def _collection(model_name: str | None = None):
+    try:
+        collection = _client().get_or_create_collection(
+            COLLECTION,
+            embedding_function=None,
+            metadata={"hnsw:space": "cosine", "embedding_model": model_name or _model_name()},
+        )
+    except Exception as exc:  # chromadb raises plain ValueError/ConnectionError/httpx errors
+        _client.cache_clear()
+        raise IndexUnavailable(f"vector index unreachable: {exc}") from exc
+    built_with = (collection.metadata or {}).get("embedding_model")
+    if built_with and built_with != (model_name or _model_name()):
+        raise IndexModelMismatch(
+            f"the index was built with {built_with!r}, not {_model_name()!r}; run `manage.py reindex`"
+        )
+    return collection
+
+
+def _model_name() -> str:
+    from ingestion.embed import embedding_model_path
+
+    path = embedding_model_path()
+    return path.parent.name if path.name == "model" else path.name
+
+
+def _guard(call):
+    """Run an index call, turning connection failures into IndexUnavailable."""
+    try:
+        return call()
+    except (IndexUnavailable, IndexModelMismatch):
+        raise
+    except Exception as exc:
+        _client.cache_clear()
+        raise IndexUnavailable(f"vector index call failed: {exc}") from exc
+
+
+def index_write(
+    *,
+    ids: Sequence[str],
+    texts: Sequence[str],
+    embeddings: Sequence[Sequence[float]],
+    metadatas: Sequence[dict[str, Any]],
+) -> None:
+    """Upsert, so that writing the same chunk twice (a retried task) never duplicates it."""
+    collection = _collection()
+    for start in range(0, len(ids), _WRITE_BATCH):
+        end = start + _WRITE_BATCH
+        _guard(
+            lambda s=start, e=end: collection.upsert(
+                ids=list(ids[s:e]),
+                documents=list(texts[s:e]),
+                embeddings=[list(v) for v in embeddings[s:e]],
+                metadatas=list(metadatas[s:e]),
+            )
+        )
+
+
+def index_delete(*, document_id: int, keep_version: int | None = None) -> None:
+    """Remove a document's chunks; with keep_version, every version but that one."""
+    where: dict[str, Any] = {"document_id": document_id}
+    if keep_version is not None:
+        where = {"$and": [where, {"version": {"$ne": keep_version}}]}
+    collection = _collection()
+    _guard(lambda: collection.delete(where=where))
+
+
+def index_delete_version(*, document_id: int, version: int) -> None:
+    collection = _collection()
+    _guard(lambda: collection.delete(where={"$and": [{"document_id": document_id}, {"version": version}]}))
+
+
+def index_set_readers(*, document_id: int, readers: list[str], sensitivity: str) -> int:
+    """Change who may read a document's chunks without re-embedding them."""
+    collection = _collection()
+    found = _guard(lambda: collection.get(where={"document_id": document_id}, include=["metadatas"]))
+    if not found["ids"]:
+        return 0
+    metadatas = [{**meta, "readers": readers, "sensitivity": sensitivity} for meta in found["metadatas"]]
+    _guard(lambda: collection.update(ids=found["ids"], metadatas=metadatas))
+    return len(found["ids"])
+
+
+def index_chunks(*, document_id: int, version: int | None = None) -> list[IndexedChunk]:
+    """A document's chunks in reading order, for the detail page and tests."""
+    where: dict[str, Any] = {"document_id": document_id}
+    if version is not None:
+        where = {"$and": [where, {"version": version}]}
+    collection = _collection()
+    found = _guard(lambda: collection.get(where=where, include=["documents", "metadatas"]))
+    chunks = [
+        IndexedChunk(chunk_id=i, document_id=m["document_id"], version=m["version"], text=t, metadata=m)
+        for i, t, m in zip(found["ids"], found["documents"], found["metadatas"], strict=True)
+    ]
+    return sorted(chunks, key=lambda c: (c.version, c.metadata.get("position", 0)))
+
+
+def index_query(
+    *, embedding: Sequence[float], where: dict[str, Any], limit: int
+) -> list[IndexedChunk]:
+    collection = _collection()
+    found = _guard(
+        lambda: collection.query(
+            query_embeddings=[list(embedding)],
+            n_results=limit,
+            where=where,
+            include=["documents", "metadatas", "distances"],
+        )
+    )
+    return [
+        IndexedChunk(
+            chunk_id=i, document_id=m["document_id"], version=m["version"], text=t, metadata=m, score=1 - d
+        )
+        for i, t, m, d in zip(
+            found["ids"][0], found["documents"][0], found["metadatas"][0], found["distances"][0], strict=True
+        )
+    ]
+
+
+def index_count() -> int:
+    collection = _collection()
+    return _guard(collection.count)
+
+
+def index_heartbeat() -> None:
+    _guard(lambda: _client().heartbeat())
+
+
+def index_reset() -> None:
+    """Drop the whole collection (reindex, tests); a missing collection is already reset."""
+    from chromadb.errors import NotFoundError
+
+    try:
+        _guard(lambda: _client().delete_collection(COLLECTION))
+    except IndexUnavailable as exc:
+        if not isinstance(exc.__cause__, NotFoundError):
+            raise

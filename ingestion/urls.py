@@ -1,0 +1,12 @@
+from django.urls import path
+
+from ingestion import views
+
+app_name = "kb"
+urlpatterns = [
+    path("", views.document_list_view, name="list"),
+    path("status.json", views.document_status_view, name="status"),
+    path("<int:pk>/", views.document_detail_view, name="detail"),
+    path("<int:pk>/reingest", views.document_reingest_view, name="reingest"),
+    path("<int:pk>/delete", views.document_delete_view, name="delete"),
+]

@@ -1,0 +1,13 @@
+#!/usr/bin/env bash
+# Every check in one command: lint, format, then the whole pytest suite against real services.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+.venv/bin/ruff check . || exit 1
+.venv/bin/ruff format --check . || exit 1
+.venv/bin/pytest "$@"
+status=$?
+if [ $status -eq 5 ]; then
+  echo "pytest collected no tests: that is a failure here"
+  exit 1
+fi
+exit $status

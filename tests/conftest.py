@@ -1,0 +1,107 @@
+"""Shared fixtures: the real services, and personas that make permission tests read as stories.
+
+alice   — employee in HR          bob     — colleague in finance
+kim     — KB admin                audrey  — auditor
+oscar   — outsider (logged in, in no group)
+"""
+
+import os
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+from django.conf import settings
+from django.contrib.auth.models import Group, User
+
+from kb_assistant.accounts.roles import AUDITORS, DEMO_GROUPS, EMPLOYEES, KB_ADMINS
+from kb_assistant.celery import app as celery_app
+from tests import early_env, processes
+
+PASSWORD = "correct-horse-battery"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def services():
+    """Redis and a Chroma server on this run's own ports, for the whole session."""
+    data = Path(early_env.DATA_DIR)
+    running = {
+        "redis": processes.start_redis(early_env.REDIS_PORT, data / "redis"),
+        "chroma": processes.start_chroma(early_env.CHROMA_PORT, data / "chroma"),
+    }
+    yield running
+    for process in running.values():
+        processes.stop(process)
+
+
+@pytest.fixture
+def redis_outage(services):
+    """Stop Redis for the duration of a `with` block, then start it again on the same port."""
+
+    @contextmanager
+    def outage():
+        processes.stop(services["redis"])
+        try:
+            yield
+        finally:
+            services["redis"] = processes.start_redis(early_env.REDIS_PORT, Path(early_env.DATA_DIR) / "redis")
+
+    return outage
+
+
+@pytest.fixture(scope="session")
+def celery_worker(django_db_setup, django_db_blocker):
+    """A real Celery worker subprocess on the session's Redis and the test database file."""
+    test_db = settings.DATABASES["default"]["NAME"]
+    env = {**os.environ, "DATABASE_URL": f"sqlite:///{test_db}", "KB_STALE_TASK_MINUTES": "1"}
+    process = processes.start_worker(env, Path(early_env.DATA_DIR) / "worker.log")
+    processes.wait_until(
+        lambda: bool(celery_app.control.ping(timeout=0.5)), timeout=90, what="celery worker", process=process
+    )
+    yield process
+    processes.stop(process)
+
+
+@pytest.fixture
+def empty_index():
+    from ingestion.store import index_reset
+
+    index_reset()
+    yield
+    index_reset()
+
+
+def _person(username: str, *groups: str, **extra) -> User:
+    for name in DEMO_GROUPS:
+        Group.objects.get_or_create(name=name)
+    user = User.objects.create_user(username=username, password=PASSWORD, **extra)
+    user.groups.add(*Group.objects.filter(name__in=groups))
+    return user
+
+
+@pytest.fixture
+def alice(db) -> User:
+    return _person("alice", EMPLOYEES, "hr", first_name="Alice", last_name="Martin")
+
+
+@pytest.fixture
+def bob(db) -> User:
+    return _person("bob", EMPLOYEES, "finance", first_name="Bob", last_name="Chen")
+
+
+@pytest.fixture
+def kim(db) -> User:
+    return _person("kim", EMPLOYEES, KB_ADMINS, first_name="Kim", last_name="Larsen")
+
+
+@pytest.fixture
+def audrey(db) -> User:
+    return _person("audrey", AUDITORS, first_name="Audrey", last_name="Okafor")
+
+
+@pytest.fixture
+def oscar(db) -> User:
+    return _person("oscar")
+
+
+def group(name: str) -> Group:
+    return Group.objects.get_or_create(name=name)[0]

@@ -1,0 +1,33 @@
+"""Loaded by pytest before Django's settings (`-p tests.early_env` in pyproject.toml).
+
+Every test run gets its own data folder and its own Redis and Chroma ports, so the suite
+never touches `var/` or a developer's running services.
+"""
+
+import os
+import socket
+import tempfile
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+DATA_DIR = tempfile.mkdtemp(prefix="kb-test-")
+REDIS_PORT = _free_port()
+CHROMA_PORT = _free_port()
+
+os.environ.update(
+    {
+        "KB_DATA_DIR": DATA_DIR,
+        "REDIS_URL": f"redis://127.0.0.1:{REDIS_PORT}/0",
+        "CHROMA_HOST": "127.0.0.1",
+        "CHROMA_PORT": str(CHROMA_PORT),
+        "DJANGO_ALLOW_ASYNC_UNSAFE": "true",  # Playwright's sync API runs an event loop in the test thread
+        "HF_HUB_OFFLINE": "1",
+    }
+)
+for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DATABASE_URL", "DJANGO_SECRET_KEY", "LOCAL_LLM_PATH"):
+    os.environ.pop(name, None)
