@@ -1,0 +1,161 @@
+"""Chat backends: one small interface, a local llama.cpp model and any OpenAI-compatible cloud.
+
+Both stream. Heavy libraries are imported inside the factories, never at module import.
+"""
+
+import functools
+import threading
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+from django.conf import settings
+
+from router.errors import BackendError, BackendTimeout, BackendUnavailable
+from router.local_llm import local_llm_path
+
+Message = dict[str, str]
+
+
+@dataclass
+class Usage:
+    """Tokens as the backend counted them (filled in once the stream ends)."""
+
+    prompt_tokens: int = 0
+    completion_tokens: int = 0
+
+
+@dataclass
+class Completion:
+    """A streaming answer: iterate `chunks`; `usage` is complete after the iteration."""
+
+    chunks: Iterator[str]
+    usage: Usage = field(default_factory=Usage)
+    model: str = ""
+
+
+class ChatBackend(Protocol):
+    name: str
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Completion: ...
+
+
+class LocalBackend:
+    """llama-cpp-python on a GGUF file, loaded once per process.
+
+    A llama.cpp context is not thread-safe, so one lock serialises generations; the web
+    server's threads queue here instead of corrupting each other's state.
+    """
+
+    def __init__(self, model_path: str, *, n_ctx: int, n_threads: int) -> None:
+        from llama_cpp import Llama
+
+        self.name = model_path.rsplit("/", 1)[-1].removesuffix(".gguf")
+        self._llama = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
+        self._lock = threading.Lock()
+
+    def count_tokens(self, text: str) -> int:
+        return len(self._llama.tokenize(text.encode(), add_bos=False, special=False))
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Completion:
+        usage = Usage()
+
+        def generate() -> Iterator[str]:
+            with self._lock:
+                prompt_tokens = sum(self.count_tokens(m["content"]) + 4 for m in messages)
+                produced = 0
+                try:
+                    for part in self._llama.create_chat_completion(
+                        messages=list(messages), max_tokens=max_tokens, temperature=temperature, stream=True
+                    ):
+                        text = part["choices"][0]["delta"].get("content") or ""
+                        if text:
+                            produced += 1
+                            yield text
+                except ValueError as exc:  # llama.cpp raises ValueError when the prompt exceeds n_ctx
+                    raise BackendUnavailable(f"local model refused the prompt: {exc}", permanent=True) from exc
+                usage.prompt_tokens, usage.completion_tokens = prompt_tokens, produced
+
+        return Completion(chunks=generate(), usage=usage, model=self.name)
+
+
+class CloudBackend:
+    """The `openai` SDK against any OpenAI-compatible endpoint; vendor errors become ours."""
+
+    def __init__(self, *, api_key: str, base_url: str | None, model: str, timeout: float, max_retries: int):
+        import openai
+
+        self.name = model
+        self._openai = openai
+        self._client = openai.OpenAI(
+            api_key=api_key, base_url=base_url or None, timeout=timeout, max_retries=max_retries
+        )
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Completion:
+        usage = Usage()
+        try:
+            response = self._client.chat.completions.create(
+                model=self.name,
+                messages=list(messages),
+                max_tokens=max_tokens,
+                temperature=temperature,
+                stream=True,
+                stream_options={"include_usage": True},
+            )
+        except Exception as exc:
+            raise self._domain_error(exc) from exc
+
+        def generate() -> Iterator[str]:
+            produced = 0
+            try:
+                for part in response:
+                    if part.usage:
+                        usage.prompt_tokens = part.usage.prompt_tokens
+                        usage.completion_tokens = part.usage.completion_tokens
+                    if part.choices and part.choices[0].delta.content:
+                        produced += 1
+                        yield part.choices[0].delta.content
+            except Exception as exc:
+                raise self._domain_error(exc) from exc
+            usage.completion_tokens = usage.completion_tokens or produced
+
+        return Completion(chunks=generate(), usage=usage, model=self.name)
+
+    def probe(self, *, timeout: float) -> list[str]:
+        try:
+            return [m.id for m in self._client.with_options(timeout=timeout, max_retries=0).models.list()]
+        except Exception as exc:
+            raise self._domain_error(exc) from exc
+
+    def _domain_error(self, exc: Exception) -> BackendError:
+        errors = self._openai
+        if isinstance(exc, BackendError):
+            return exc
+        if isinstance(exc, errors.APITimeoutError):
+            return BackendTimeout(f"cloud timed out: {exc}")
+        if isinstance(exc, errors.AuthenticationError | errors.PermissionDeniedError | errors.NotFoundError):
+            return BackendUnavailable(f"cloud refused the request: {exc}", permanent=True)
+        if isinstance(exc, errors.BadRequestError):
+            return BackendUnavailable(f"cloud rejected the request: {exc}", permanent=True)
+        return BackendUnavailable(f"cloud unavailable: {exc.__class__.__name__}: {exc}")
+
+
+@functools.cache
+def local_backend() -> LocalBackend:
+    return LocalBackend(
+        str(local_llm_path()), n_ctx=settings.LOCAL_LLM_CONTEXT, n_threads=settings.LOCAL_LLM_THREADS
+    )
+
+
+@functools.cache
+def cloud_backend() -> CloudBackend | None:
+    """None in offline mode (no key)."""
+    if not settings.OPENAI_API_KEY:
+        return None
+    return CloudBackend(
+        api_key=settings.OPENAI_API_KEY,
+        base_url=settings.OPENAI_BASE_URL,
+        model=settings.CLOUD_MODEL,
+        timeout=settings.CLOUD_TIMEOUT_SECONDS,
+        max_retries=settings.CLOUD_MAX_RETRIES,
+    )

@@ -1,0 +1,50 @@
+import json
+
+from django.contrib.auth import get_user_model
+from django.core.management.base import BaseCommand, CommandError
+
+from router.pipeline import AskRequest, ask
+
+
+class Command(BaseCommand):
+    help = "Ask the assistant a question as USERNAME, through the whole hybrid pipeline."
+
+    def add_arguments(self, parser):
+        parser.add_argument("question")
+        parser.add_argument("--user", required=True, help="username whose permissions apply")
+        parser.add_argument("--json", action="store_true", help="print the answer and its trace as JSON")
+
+    def handle(self, *args, question: str, user: str, json: bool, **options):
+        person = get_user_model().objects.filter(username=user, is_active=True).first()
+        if person is None:
+            raise CommandError(f"no active user named {user!r}")
+        trace, meta = ask(AskRequest(question=question, user=person, channel="cli"))
+        if json:
+            self.stdout.write(_json(trace, meta))
+            return
+        self.stdout.write(trace.answer)
+        self.stdout.write(f"\n— route: {trace.route} ({'; '.join(trace.reasons)})")
+        for citation in meta.get("citations", []):
+            self.stdout.write(f"  [{citation['number']}] {citation['title']}")
+
+
+def _json(trace, meta: dict) -> str:
+    body = {
+        "request_id": trace.request_id,
+        "answer": trace.answer,
+        "route": trace.route,
+        "reasons": trace.reasons,
+        "intent": trace.intent,
+        "citations": [
+            {k: c[k] for k in ("number", "document_id", "title", "chunk_id", "heading", "page")}
+            for c in meta.get("citations", [])
+        ],
+        "cloud_payload": trace.cloud_payload,
+        "tokens": trace.tokens,
+        "cost_usd": trace.cost_usd,
+        "latency_ms": trace.latency_ms,
+        "compliance_actions": [a.__dict__ for a in trace.compliance_actions],
+        "models": trace.models,
+        "error": trace.error,
+    }
+    return json.dumps(body, ensure_ascii=False)
