@@ -48,7 +48,9 @@ class DocumentViewSet(
     permission_classes = [IsKbAdmin]
     parser_classes = [MultiPartParser, FormParser]
 
-    @extend_schema(request=UploadSerializer, responses={201: UploadResultSerializer, 200: UploadResultSerializer})
+    @extend_schema(
+        request=UploadSerializer, responses={201: UploadResultSerializer, 200: UploadResultSerializer}
+    )
     def create(self, request):
         upload = UploadSerializer(data=request.data)
         upload.is_valid(raise_exception=True)
@@ -67,7 +69,9 @@ class DocumentViewSet(
         except UploadRejected as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         code = status.HTTP_200_OK if result.outcome == "duplicate" else status.HTTP_201_CREATED
-        return Response({"outcome": result.outcome, "document": DocumentSerializer(result.document).data}, code)
+        return Response(
+            {"outcome": result.outcome, "document": DocumentSerializer(result.document).data}, code
+        )
 
     @extend_schema(request=None, responses={202: DocumentSerializer})
     @action(detail=True, methods=["post"])
@@ -81,4 +85,6 @@ class DocumentViewSet(
         try:
             document_delete(document=instance)
         except IndexUnavailable as exc:
-            raise serializers.ValidationError({"detail": f"the index is unavailable, nothing deleted: {exc}"}) from exc
+            raise serializers.ValidationError(
+                {"detail": f"the index is unavailable, nothing deleted: {exc}"}
+            ) from exc

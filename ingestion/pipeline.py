@@ -130,4 +130,6 @@ def _fail(document: Document, version: int, reason: str) -> IngestResult:
 
 
 def _set_progress(document_id: int, status: str, progress: int) -> None:
-    Document.objects.filter(pk=document_id).update(status=status, progress=progress, updated_at=timezone.now())
+    Document.objects.filter(pk=document_id).update(
+        status=status, progress=progress, updated_at=timezone.now()
+    )

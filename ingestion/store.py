@@ -59,7 +59,9 @@ def _client():
 
     chroma_settings = Settings(anonymized_telemetry=False)
     if settings.CHROMA_HOST:
-        return chromadb.HttpClient(host=settings.CHROMA_HOST, port=settings.CHROMA_PORT, settings=chroma_settings)
+        return chromadb.HttpClient(
+            host=settings.CHROMA_HOST, port=settings.CHROMA_PORT, settings=chroma_settings
+        )
     return chromadb.PersistentClient(path=str(settings.CHROMA_PATH), settings=chroma_settings)
 
 
@@ -159,9 +161,7 @@ def index_chunks(*, document_id: int, version: int | None = None) -> list[Indexe
     return sorted(chunks, key=lambda c: (c.version, c.metadata.get("position", 0)))
 
 
-def index_query(
-    *, embedding: Sequence[float], where: dict[str, Any], limit: int
-) -> list[IndexedChunk]:
+def index_query(*, embedding: Sequence[float], where: dict[str, Any], limit: int) -> list[IndexedChunk]:
     collection = _collection()
     found = _guard(
         lambda: collection.query(

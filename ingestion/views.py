@@ -22,7 +22,9 @@ from ingestion.store import IndexUnavailable
 _OUTCOME_MESSAGES = {
     "created": gettext_lazy("%(name)s uploaded; ingestion queued."),
     "new_version": gettext_lazy("%(name)s is a new version of an existing document; ingestion queued."),
-    "duplicate": gettext_lazy("%(name)s has the same content as “%(title)s”, which is already in the knowledge base."),
+    "duplicate": gettext_lazy(
+        "%(name)s has the same content as “%(title)s”, which is already in the knowledge base."
+    ),
 }
 
 
@@ -33,7 +35,11 @@ def document_list_view(request: HttpRequest) -> HttpResponse:
         for upload in form.cleaned_data["files"]:
             _submit(request, upload, form.cleaned_data)
         return redirect("kb:list")
-    context = {"form": form, "documents": document_list(), "max_mb": settings.KB_UPLOAD_MAX_BYTES // 1_048_576}
+    context = {
+        "form": form,
+        "documents": document_list(),
+        "max_mb": settings.KB_UPLOAD_MAX_BYTES // 1_048_576,
+    }
     return render(request, "ingestion/list.html", context)
 
 

@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "drf_spectacular",
     "kb_assistant.accounts",
     "kb_assistant.audit",
+    "kb_assistant.chat",
     "ingestion",
     "router",
 ]
@@ -219,4 +220,6 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
+    # Vendor clients log every HTTP request at INFO; their failures reach us as exceptions.
+    "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "openai", "chromadb", "urllib3")},
 }

@@ -12,6 +12,8 @@ urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
     path("kb/", include("ingestion.urls")),
     path("audit/", include("kb_assistant.audit.urls")),
+    path("chat/", include("kb_assistant.chat.urls")),
+    path("v1/", include("kb_assistant.chat.openai_urls")),
     path("api/", include("ingestion.api_urls")),
     path("api/schema/", SpectacularAPIView.as_view(), name="api-schema"),
     path("admin/", admin.site.urls),

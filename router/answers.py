@@ -21,7 +21,9 @@ class Quote:
 def extractive_answer(question: str, quotes: Sequence[Quote]) -> str:
     if not quotes:
         return no_context_answer(question)
-    intro = "以下是您有权阅读的文档中的相关内容：" if is_chinese(question) else "Here is what your documents say:"
+    intro = (
+        "以下是您有权阅读的文档中的相关内容：" if is_chinese(question) else "Here is what your documents say:"
+    )
     lines = [f"> {q.text.strip()} [{q.number}]" for q in quotes]
     return intro + "\n\n" + "\n>\n".join(lines)
 

@@ -73,7 +73,9 @@ class LocalBackend:
                             produced += 1
                             yield text
                 except ValueError as exc:  # llama.cpp raises ValueError when the prompt exceeds n_ctx
-                    raise BackendUnavailable(f"local model refused the prompt: {exc}", permanent=True) from exc
+                    raise BackendUnavailable(
+                        f"local model refused the prompt: {exc}", permanent=True
+                    ) from exc
                 usage.prompt_tokens, usage.completion_tokens = prompt_tokens, produced
 
         return Completion(chunks=generate(), usage=usage, model=self.name)

@@ -8,7 +8,11 @@ from router.records import CloudUsage
 
 
 def cloud_spent_today(user) -> float:
-    row = CloudUsage.objects.filter(user=user, day=timezone.localdate()).values_list("cost_usd", flat=True).first()
+    row = (
+        CloudUsage.objects.filter(user=user, day=timezone.localdate())
+        .values_list("cost_usd", flat=True)
+        .first()
+    )
     return row or 0.0
 
 

@@ -21,6 +21,7 @@ def messages_tokens(messages: list[dict[str, str]]) -> int:
 
 def cost_usd(*, prompt_tokens: int, completion_tokens: int, config: RouterConfig) -> float:
     return round(
-        (prompt_tokens * config.price_input_per_mtok + completion_tokens * config.price_output_per_mtok) / 1_000_000,
+        (prompt_tokens * config.price_input_per_mtok + completion_tokens * config.price_output_per_mtok)
+        / 1_000_000,
         8,
     )

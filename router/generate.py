@@ -71,10 +71,15 @@ def flatten(messages: Sequence[Message]) -> str:
 
 def cloud_messages(question: str, context: str, history: Sequence[tuple[str, str]]) -> list[Message]:
     """Exactly what would leave the machine: already condensed and de-identified inputs."""
-    history_text = HISTORY_PROMPT.format(history="\n".join(f"{r}: {t}" for r, t in history)) if history else ""
+    history_text = (
+        HISTORY_PROMPT.format(history="\n".join(f"{r}: {t}" for r, t in history)) if history else ""
+    )
     return [
         {"role": "system", "content": SYSTEM_PROMPT},
-        {"role": "user", "content": USER_PROMPT.format(history=history_text, context=context, question=question)},
+        {
+            "role": "user",
+            "content": USER_PROMPT.format(history=history_text, context=context, question=question),
+        },
     ]
 
 
@@ -85,11 +90,17 @@ def plain_rag_messages(question: str, passages: Sequence) -> list[Message]:
 
 
 def cloud_answer(
-    messages: list[Message], mapping: PlaceholderMap, rules: ComplianceRules, trace: Trace, config: RouterConfig
+    messages: list[Message],
+    mapping: PlaceholderMap,
+    rules: ComplianceRules,
+    trace: Trace,
+    config: RouterConfig,
 ) -> Generator[dict, None, CloudOutcome]:
     backend, breaker = cloud_backend(), cloud_breaker()
     if backend is None or not breaker.allow():
-        return CloudOutcome(True, "the circuit breaker is open", "The cloud is paused after failures; answering locally.")
+        return CloudOutcome(
+            True, "the circuit breaker is open", "The cloud is paused after failures; answering locally."
+        )
     trace.cloud_payload = messages
     trace.models["cloud"] = backend.name
     processor = StreamPostProcessor(mapping=mapping, rules=rules)
@@ -109,7 +120,9 @@ def cloud_answer(
             detail.update(error=str(exc))
             trace.tokens["cloud_in"] = estimate_tokens(flatten(messages))
             if trace.answer:
-                notice = "\n\n(The cloud connection dropped mid-answer; the rest comes from this machine.)\n\n"
+                notice = (
+                    "\n\n(The cloud connection dropped mid-answer; the rest comes from this machine.)\n\n"
+                )
             else:
                 notice = "The cloud did not answer; this answer was produced on this machine."
             return CloudOutcome(True, str(exc), notice)
@@ -135,7 +148,9 @@ def cloud_answer(
     return CloudOutcome(False)
 
 
-def local_answer(question: str, intent: str, condensed, passages: Sequence, config: RouterConfig) -> tuple[str, str]:
+def local_answer(
+    question: str, intent: str, condensed, passages: Sequence, config: RouterConfig
+) -> tuple[str, str]:
     """The local route's answer and how it was made ("fixed reply", "model", "quoted passages")."""
     if intent == "chitchat":
         return chitchat_answer(question), "fixed reply"

@@ -9,7 +9,6 @@ from typing import Any
 
 from ingestion.embed import get_embedder
 from router import generate
-from router.breaker import cloud_breaker
 from router.budget import cloud_budget_left, cloud_usage_record
 from router.condense import Passage, condense
 from router.config import RouterConfig, router_config
@@ -57,7 +56,10 @@ def run(request: AskRequest, *, config: RouterConfig | None = None) -> Iterator[
     whatever happens, failures included."""
     config = config or router_config()
     trace = Trace(
-        question=request.question, username=request.user.get_username(), channel=request.channel, user_id=request.user.pk
+        question=request.question,
+        username=request.user.get_username(),
+        channel=request.channel,
+        user_id=request.user.pk,
     )
     try:
         yield from _run(request, trace, config)
@@ -80,12 +82,17 @@ def _run(request: AskRequest, trace: Trace, config: RouterConfig) -> Iterator[di
     with trace.stage("retrieve") as detail:
         vector = embedder.embed([request.question])[0]
         passages = retrieve(
-            question_vector=vector, user=request.user, limit=config.retrieve_top_k, min_relevance=config.min_relevance
+            question_vector=vector,
+            user=request.user,
+            limit=config.retrieve_top_k,
+            min_relevance=config.min_relevance,
         )
         trace.retrieved = [_retrieved(p) for p in passages]
         detail.update(chunks=len(passages), documents=len({p.document_id for p in passages}))
     if trace.intent == "out_of_scope" and passages and passages[0].score >= OUT_OF_SCOPE_OVERRIDE_SCORE:
-        trace.reasons.append(f"the intent looked out of scope, but a passage matches strongly ({passages[0].score:.2f})")
+        trace.reasons.append(
+            f"the intent looked out of scope, but a passage matches strongly ({passages[0].score:.2f})"
+        )
         trace.intent = "general"
 
     with trace.stage("condense") as detail:
@@ -101,7 +108,9 @@ def _run(request: AskRequest, trace: Trace, config: RouterConfig) -> Iterator[di
         citations = _citations(condensed, passages)
         plain_rag = generate.plain_rag_messages(request.question, passages)
         context_tokens, plain_tokens = estimate_tokens(context), estimate_tokens(generate.flatten(plain_rag))
-        detail.update(source_chars=condensed.source_chars, condensed_chars=len(context), kept=len(condensed.kept))
+        detail.update(
+            source_chars=condensed.source_chars, condensed_chars=len(context), kept=len(condensed.kept)
+        )
 
     with trace.stage("protect") as detail:
         known_names = directory_names()
@@ -173,9 +182,13 @@ def _run(request: AskRequest, trace: Trace, config: RouterConfig) -> Iterator[di
     _plain_rag_cost(trace, config)
 
 
-def _local(request, trace, condensed, passages, rules: ComplianceRules, config: RouterConfig) -> Iterator[dict]:
+def _local(
+    request, trace, condensed, passages, rules: ComplianceRules, config: RouterConfig
+) -> Iterator[dict]:
     with trace.stage("generate", "local") as detail:
-        raw, how = generate.local_answer(request.question, trace.intent or "general", condensed, passages, config)
+        raw, how = generate.local_answer(
+            request.question, trace.intent or "general", condensed, passages, config
+        )
         detail.update(how=how)
         trace.models["local"] = generate.local_model_name() if how == "model" else f"extractive ({how})"
     with trace.stage("postprocess") as detail:
@@ -213,7 +226,9 @@ def _citations(condensed, passages: list[RetrievedPassage]) -> list[Citation]:
         passage = by_chunk[chunk_id]
         snippet = " ".join(k.text for k in condensed.kept if k.chunk_id == chunk_id)[:300]
         citations.append(
-            Citation(number, chunk_id, passage.document_id, passage.title, passage.heading, passage.page, snippet)
+            Citation(
+                number, chunk_id, passage.document_id, passage.title, passage.heading, passage.page, snippet
+            )
         )
     return citations
 

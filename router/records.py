@@ -15,6 +15,9 @@ class CloudUsage(models.Model):
         app_label = "router"
         constraints = [models.UniqueConstraint(fields=["user", "day"], name="one_usage_row_per_user_day")]
 
+    def __str__(self) -> str:
+        return f"{self.user} {self.day}: ${self.cost_usd:.4f}"
+
 
 class GlossaryTerm(models.Model):
     """A term the company writes one way: answers have `term` replaced by `preferred`."""

@@ -31,7 +31,9 @@ def readable_documents(user) -> Q:
     return Q(group_count=0) | Q(groups__in=user.groups.all())
 
 
-def retrieve(*, question_vector: Sequence[float], user, limit: int, min_relevance: float) -> list[RetrievedPassage]:
+def retrieve(
+    *, question_vector: Sequence[float], user, limit: int, min_relevance: float
+) -> list[RetrievedPassage]:
     group_ids = list(user.groups.values_list("id", flat=True))
     hits = index_query(embedding=question_vector, where=readers_filter(group_ids), limit=limit * 2)
     allowed = dict(

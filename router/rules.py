@@ -8,7 +8,9 @@ from router.records import BlockedTerm, GlossaryTerm
 
 
 def compliance_rules(*, visible_texts: Sequence[str], user, known_names: Sequence[str]) -> ComplianceRules:
-    visible = {span.value for text in visible_texts for span in find_personal_data(text, known_names=known_names)}
+    visible = {
+        span.value for text in visible_texts for span in find_personal_data(text, known_names=known_names)
+    }
     visible |= {v for v in (user.email, user.get_full_name(), user.get_username()) if v}
     return ComplianceRules(
         glossary=list(GlossaryTerm.objects.values_list("term", "preferred")),

@@ -43,7 +43,9 @@ def redis_outage(services):
         try:
             yield
         finally:
-            services["redis"] = processes.start_redis(early_env.REDIS_PORT, Path(early_env.DATA_DIR) / "redis")
+            services["redis"] = processes.start_redis(
+                early_env.REDIS_PORT, Path(early_env.DATA_DIR) / "redis"
+            )
 
     return outage
 
@@ -105,3 +107,43 @@ def oscar(db) -> User:
 
 def group(name: str) -> Group:
     return Group.objects.get_or_create(name=name)[0]
+
+
+@pytest.fixture(scope="session")
+def llama_server():
+    """The stand-in for the cloud: a real OpenAI-compatible server with the small model."""
+    from router.local_llm import local_llm_path
+    from tests.cloud import start_llama_server
+
+    port = early_env._free_port()
+    process = start_llama_server(str(local_llm_path()), port, Path(early_env.DATA_DIR) / "llama-server.log")
+    yield port
+    processes.stop(process)
+
+
+@pytest.fixture(scope="session")
+def recording_cloud(llama_server):
+    from tests.cloud import RecordingCloud
+
+    cloud = RecordingCloud(llama_server)
+    yield cloud
+    cloud.close()
+
+
+@pytest.fixture
+def cloud(recording_cloud, settings):
+    """Hybrid mode for one test: the product's cloud is the recording proxy on loopback."""
+    from router.backends import cloud_backend
+    from router.breaker import cloud_breaker_reset
+
+    settings.OPENAI_API_KEY = "sk-test-not-a-real-key"
+    settings.OPENAI_BASE_URL = recording_cloud.base_url
+    settings.CLOUD_MODEL = "cloud-test-model"
+    settings.CLOUD_TIMEOUT_SECONDS = 20
+    settings.CLOUD_MAX_RETRIES = 1
+    recording_cloud.reset()
+    cloud_backend.cache_clear()
+    cloud_breaker_reset()
+    yield recording_cloud
+    cloud_backend.cache_clear()
+    cloud_breaker_reset()

@@ -1,5 +1,6 @@
 """Start and stop the real services the suite runs against, as child processes."""
 
+import contextlib
 import os
 import shutil
 import subprocess
@@ -15,16 +16,16 @@ ROOT = Path(__file__).resolve().parent.parent
 VENV_BIN = Path(sys.executable).parent
 
 
-def wait_until(check: Callable[[], bool], *, timeout: float, what: str, process: subprocess.Popen | None = None):
+def wait_until(
+    check: Callable[[], bool], *, timeout: float, what: str, process: subprocess.Popen | None = None
+):
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if process is not None and process.poll() is not None:
             raise RuntimeError(f"{what} exited with {process.returncode}")
-        try:
+        with contextlib.suppress(Exception):  # not up yet
             if check():
                 return
-        except Exception:  # not up yet
-            pass
         time.sleep(0.2)
     raise TimeoutError(f"{what} did not become ready in {timeout:.0f}s")
 
@@ -44,12 +45,26 @@ def start_redis(port: int, data_dir: Path) -> subprocess.Popen:
 def start_chroma(port: int, data_dir: Path) -> subprocess.Popen:
     log = open(data_dir.parent / "chroma.log", "ab")  # noqa: SIM115 - lives as long as the process
     process = subprocess.Popen(
-        [str(VENV_BIN / "chroma"), "run", "--path", str(data_dir), "--host", "127.0.0.1", "--port", str(port)],
+        [
+            str(VENV_BIN / "chroma"),
+            "run",
+            "--path",
+            str(data_dir),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
         stdout=log,
         stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}/api/v2/heartbeat"
-    wait_until(lambda: urllib.request.urlopen(url, timeout=1).status == 200, timeout=60, what="chroma", process=process)
+    wait_until(
+        lambda: urllib.request.urlopen(url, timeout=1).status == 200,
+        timeout=60,
+        what="chroma",
+        process=process,
+    )
     return process
 
 

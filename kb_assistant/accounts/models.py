@@ -4,7 +4,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 
-TOKEN_PREFIX = "kb_"
+TOKEN_PREFIX = "kb_"  # noqa: S105 - a prefix, not a secret
 
 
 def hash_token(raw: str) -> str:

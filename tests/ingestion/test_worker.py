@@ -74,7 +74,9 @@ def test_a_document_survives_a_dead_broker_and_is_picked_up_later(celery_worker,
         document = submit("offline.md", HANDBOOK)
         assert Document.objects.get(pk=document.pk).status == Status.QUEUED
 
-    processes.wait_until(lambda: bool(celery_app.control.ping(timeout=0.5)), timeout=60, what="worker reconnect")
+    processes.wait_until(
+        lambda: bool(celery_app.control.ping(timeout=0.5)), timeout=60, what="worker reconnect"
+    )
     document_requeue_pending(stale_after=timedelta(minutes=1))
     assert wait_for_status(document.pk, Status.INDEXED).chunk_count > 1
 

@@ -25,7 +25,9 @@ class Command(BaseCommand):
 
     def handle(self, *args, paths, groups, sensitivity, sync, json: bool, timeout: float, **options):
         group_objects = self._groups(groups)
-        files = [f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])]
+        files = [
+            f for p in paths for f in (sorted(x for x in p.rglob("*") if x.is_file()) if p.is_dir() else [p])
+        ]
         pending: dict[Path, int] = {}
         rows: dict[Path, dict] = {}
         for path in files:
@@ -44,7 +46,9 @@ class Command(BaseCommand):
                 continue
             if result.outcome == "duplicate":
                 doc = result.document
-                rows[path] = self._row(path, doc.pk, doc.status, f"same content as document {doc.pk}", doc.chunk_count)
+                rows[path] = self._row(
+                    path, doc.pk, doc.status, f"same content as document {doc.pk}", doc.chunk_count
+                )
             elif sync:
                 try:
                     ingest_document(result.document.pk)
@@ -84,7 +88,13 @@ class Command(BaseCommand):
 
     @staticmethod
     def _row(path: Path, document_id: int | None, status: str, reason: str, chunks: int) -> dict:
-        return {"path": str(path), "document_id": document_id, "status": status, "reason": reason, "chunks": chunks}
+        return {
+            "path": str(path),
+            "document_id": document_id,
+            "status": status,
+            "reason": reason,
+            "chunks": chunks,
+        }
 
     def _print(self, row: dict, as_json: bool) -> None:
         if as_json:

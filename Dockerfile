@@ -1,0 +1,9 @@
+FROM python:3.11-slim-bookworm
+RUN apt-get update && apt-get install -y --no-install-recommends build-essential cmake && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+COPY requirements.txt .
+# For a smaller image, install the CPU build of torch 2.13.0 first from your mirror.
+RUN CMAKE_ARGS="-DGGML_NATIVE=OFF" pip install --no-cache-dir -r requirements.txt
+COPY . .
+ENV HF_HUB_OFFLINE=1 PYTHONUNBUFFERED=1
+EXPOSE 8000
