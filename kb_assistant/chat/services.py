@@ -1,0 +1,141 @@
+"""Writes for the chat: conversations, their messages, feedback, and asking a question."""
+
+from collections.abc import Iterator
+from contextlib import closing
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db import transaction
+
+from kb_assistant.accounts.models import ApiToken
+from kb_assistant.chat.models import Conversation, Message, Role
+from kb_assistant.chat.routecard import route_card
+from kb_assistant.chat.selectors import conversation_history
+from router import pipeline
+from router.protect import PlaceholderMap
+from router.trace import Trace
+
+TITLE_CHARS = 60
+QUESTION_MAX_CHARS = 4000
+RATINGS = (1, -1)
+
+
+def conversation_create(*, owner) -> Conversation:
+    """An untitled conversation; its first question names it."""
+    return Conversation.objects.create(owner=owner)
+
+
+def conversation_rename(*, conversation: Conversation, title: str) -> Conversation:
+    conversation.title = title.strip()[: Conversation._meta.get_field("title").max_length]
+    conversation.save(update_fields=["title", "updated_at"])
+    return conversation
+
+
+def conversation_delete(*, conversation: Conversation) -> None:
+    conversation.delete()
+
+
+@dataclass
+class _Answer:
+    """What the pipeline has said so far, so a stopped answer can be kept as it was shown."""
+
+    request_id: str = ""
+    route: str = ""
+    meta: dict[str, Any] = field(default_factory=lambda: {"citations": [], "notices": []})
+    text: str = ""
+
+    def collect(self, event: dict) -> None:
+        kind = event["type"]
+        if kind == "meta":
+            self.request_id, self.route = event["request_id"], event["route"]
+            self.meta.update(citations=event["citations"], reasons=event["reasons"], intent=event["intent"])
+        elif kind == "delta":
+            self.text += event["text"]
+        elif kind == "notice":
+            self.meta["notices"].append(event["text"])
+        elif kind == "error":
+            self.meta["error"] = event["message"]
+
+    def finish(self, trace: Trace) -> None:
+        self.text, self.route = trace.answer, trace.route or self.route
+        self.meta["route_card"] = route_card(trace)
+
+
+def conversation_ask(*, conversation: Conversation, question: str) -> Iterator[dict]:
+    """Ask in a conversation: the pipeline's events, with `done` carrying the saved answer.
+
+    Follow-ups carry the recent turns, and the conversation's own placeholder map keeps
+    pseudonyms stable from turn to turn. When the consumer stops early (the user pressed
+    stop, the connection dropped) the answer is saved as far as it got, marked stopped,
+    and closing the pipeline still writes its audit record.
+    """
+    history = conversation_history(conversation=conversation)
+    message_create(conversation=conversation, role=Role.USER, text=question)
+    if not conversation.title:
+        conversation_rename(conversation=conversation, title=_title_from(question))
+    mapping = PlaceholderMap.from_dict(conversation.placeholder_map)
+    request = pipeline.AskRequest(
+        question=question, user=conversation.owner, channel="chat", history=history, mapping=mapping
+    )
+    answer, saved = _Answer(), None
+    with closing(pipeline.run(request)) as events:
+        try:
+            for event in events:
+                if event["type"] == "done":
+                    answer.finish(event["trace"])
+                    saved = _answer_save(conversation=conversation, answer=answer, mapping=mapping)
+                    yield {"type": "done", "message": saved}
+                else:
+                    answer.collect(event)
+                    yield event
+        except GeneratorExit:
+            if saved is None:
+                answer.meta["stopped"] = True
+                _answer_save(conversation=conversation, answer=answer, mapping=mapping)
+            raise
+
+
+def message_create(*, conversation: Conversation, role: str, text: str, **fields: Any) -> Message:
+    return Message.objects.create(conversation=conversation, role=role, text=text, **fields)
+
+
+@transaction.atomic
+def _answer_save(*, conversation: Conversation, answer: _Answer, mapping: PlaceholderMap) -> Message:
+    message = message_create(
+        conversation=conversation,
+        role=Role.ASSISTANT,
+        text=answer.text,
+        request_id=answer.request_id,
+        route=answer.route,
+        meta=answer.meta,
+    )
+    conversation.placeholder_map = mapping.to_dict()
+    conversation.save(update_fields=["placeholder_map", "updated_at"])
+    return message
+
+
+def _title_from(question: str) -> str:
+    line = " ".join(question.split())
+    return line if len(line) <= TITLE_CHARS else line[: TITLE_CHARS - 1].rstrip() + "…"
+
+
+def message_feedback(*, message: Message, rating: int, comment: str = "") -> Message:
+    """Thumbs up or down on an answer, recorded with its request for the auditors' review."""
+    from kb_assistant.audit.services import feedback_record
+
+    if rating not in RATINGS:
+        raise ValueError("rating must be 1 or -1")
+    if not message.request_id:
+        raise ValueError("this answer was stopped before the request was recorded")
+    feedback_record(
+        request_id=message.request_id, user=message.conversation.owner, rating=rating, comment=comment.strip()
+    )
+    message.rating = rating
+    message.save(update_fields=["rating"])
+    return message
+
+
+def api_token_revoke(*, user, pk: int) -> bool:
+    """Revoke one of the user's own tokens; False if it was not theirs or already gone."""
+    deleted, _ = ApiToken.objects.filter(user=user, pk=pk).delete()
+    return bool(deleted)

@@ -1,0 +1,192 @@
+"""The chat pages. Thin: each view checks the request, calls one selector or service and
+renders. Every URL with an id goes through an owner-filtered selector (404 otherwise)."""
+
+from collections.abc import Iterator
+from functools import wraps
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+
+from kb_assistant.accounts.models import api_token_create
+from kb_assistant.chat.forms import FeedbackForm, QuestionForm, RenameForm, TokenForm
+from kb_assistant.chat.selectors import (
+    api_token_list,
+    citation_passage,
+    conversation_get,
+    conversation_list,
+    message_get_answer,
+    message_list,
+)
+from kb_assistant.chat.services import (
+    api_token_revoke,
+    conversation_ask,
+    conversation_create,
+    conversation_delete,
+    conversation_rename,
+    message_feedback,
+)
+from kb_assistant.chat.sse import sse_event, sse_response
+
+# Defence in depth behind the sanitiser: even if markup slipped through, no inline script,
+# no script from elsewhere, and no plug-in could run on these pages.
+CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def strict_csp(view):
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        response = view(request, *args, **kwargs)
+        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
+        return response
+
+    return wrapper
+
+
+def _js_labels() -> dict[str, str]:
+    """The few labels the script shows, translated here so the script needs no catalogue."""
+    return {
+        "thinking": _("Searching the knowledge base…"),
+        "stopped": _("Stopped: the answer was cut here."),
+        "failed": _("The answer could not be completed. Please try again."),
+        "confirmDelete": _("Delete this conversation and all its messages?"),
+        "thanks": _("Thanks, your feedback was recorded."),
+    }
+
+
+def _page(request: HttpRequest, conversation=None) -> HttpResponse:
+    context = {
+        "conversations": conversation_list(owner=request.user),
+        "conversation": conversation,
+        "messages_list": message_list(conversation=conversation) if conversation else [],
+        "rename_form": RenameForm(initial={"title": conversation.title}) if conversation else None,
+        "labels": _js_labels(),
+    }
+    return render(request, "chat/page.html", context)
+
+
+@login_required
+@strict_csp
+@require_GET
+def index(request: HttpRequest) -> HttpResponse:
+    return _page(request)
+
+
+@login_required
+@require_POST
+def conversation_new(request: HttpRequest) -> HttpResponse:
+    conversation = conversation_create(owner=request.user)
+    return redirect("chat:conversation", pk=conversation.pk)
+
+
+@login_required
+@strict_csp
+@require_GET
+def conversation_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    return _page(request, conversation_get(owner=request.user, pk=pk))
+
+
+@login_required
+@require_POST
+def conversation_ask_view(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = conversation_get(owner=request.user, pk=pk)
+    form = QuestionForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    events = conversation_ask(conversation=conversation, question=form.cleaned_data["question"])
+    return sse_response(_chat_events(request, events))
+
+
+def _chat_events(request: HttpRequest, events: Iterator[dict]) -> Iterator[bytes]:
+    """The pipeline's events for the page; citations and the finished answer arrive as HTML
+    rendered here (escaped by templates, answer sanitised), so the script never builds
+    markup from untrusted text."""
+    # The stream is iterated after the view returned; keep the request's language for it.
+    with translation.override(request.LANGUAGE_CODE):
+        for event in events:
+            kind = event["type"]
+            if kind == "meta":
+                html = render_to_string("chat/_citations.html", {"citations": event["citations"]}, request)
+                data = {"request_id": event["request_id"], "route": event["route"], "citations_html": html}
+            elif kind == "done":
+                html = render_to_string("chat/_answer.html", {"message": event["message"]}, request)
+                data = {"html": html}
+            else:
+                data = {key: value for key, value in event.items() if key != "type"}
+            yield sse_event(data, event=kind)
+
+
+@login_required
+@require_POST
+def conversation_rename_view(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation = conversation_get(owner=request.user, pk=pk)
+    form = RenameForm(request.POST)
+    if form.is_valid():
+        conversation_rename(conversation=conversation, title=form.cleaned_data["title"])
+    else:
+        messages.error(request, _("A title needs between 1 and 120 characters."))
+    return redirect("chat:conversation", pk=conversation.pk)
+
+
+@login_required
+@require_POST
+def conversation_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
+    conversation_delete(conversation=conversation_get(owner=request.user, pk=pk))
+    return redirect("chat:index")
+
+
+@login_required
+@require_POST
+def message_feedback_view(request: HttpRequest, pk: int) -> JsonResponse:
+    message = message_get_answer(owner=request.user, pk=pk)
+    form = FeedbackForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    try:
+        message_feedback(message=message, **form.cleaned_data)
+    except ValueError as exc:
+        return JsonResponse({"errors": {"__all__": [str(exc)]}}, status=400)
+    return JsonResponse({"rating": message.rating})
+
+
+@login_required
+@strict_csp
+@require_GET
+def citation_detail(request: HttpRequest, chunk_id: str) -> HttpResponse:
+    passage = citation_passage(user=request.user, chunk_id=chunk_id)
+    return render(request, "chat/citation.html", {"passage": passage})
+
+
+@login_required
+@strict_csp
+def settings_view(request: HttpRequest) -> HttpResponse:
+    """API tokens: a new token is shown once, in this response, and only its hash is kept."""
+    form = TokenForm(request.POST or None)
+    new_token = ""
+    if request.method == "POST" and form.is_valid():
+        new_token = api_token_create(user=request.user, name=form.cleaned_data["name"])
+        form = TokenForm()
+    context = {
+        "form": form,
+        "tokens": api_token_list(user=request.user),
+        "new_token": new_token,
+        "base_url": request.build_absolute_uri(reverse("openai:models").removesuffix("models")),
+    }
+    return render(request, "chat/settings.html", context)
+
+
+@login_required
+@require_POST
+def token_revoke_view(request: HttpRequest, pk: int) -> HttpResponse:
+    if api_token_revoke(user=request.user, pk=pk):
+        messages.success(request, _("The token was revoked; clients using it are refused from now on."))
+    return redirect("chat:settings")

@@ -1,0 +1,159 @@
+// The chat page: ask, read the answer as it streams, stop it, rate it.
+//
+// Untrusted text (questions, answers, document snippets) only ever reaches the page as
+// text nodes. The only markup inserted comes from the server, rendered by Django
+// templates (escaped) with answers sanitised by nh3.
+(() => {
+  "use strict";
+
+  const composer = document.getElementById("composer");
+  const labels = JSON.parse(document.getElementById("chat-labels").textContent);
+
+  document.querySelectorAll("form[data-confirm=delete]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(labels.confirmDelete)) event.preventDefault();
+    });
+  });
+  if (!composer) return;
+
+  const list = document.getElementById("messages");
+  const input = composer.querySelector("textarea");
+  const askButton = composer.querySelector("button[type=submit]");
+  const stopButton = document.getElementById("stop");
+  const csrfToken = composer.querySelector("[name=csrfmiddlewaretoken]").value;
+  let controller = null;
+
+  function element(tag, className, text) {
+    const node = document.createElement(tag);
+    if (className) node.className = className;
+    if (text) node.textContent = text;
+    return node;
+  }
+
+  // Server-rendered fragments only (see the note at the top).
+  function serverFragment(html) {
+    const template = document.createElement("template");
+    template.innerHTML = html;
+    return template.content;
+  }
+
+  // Server-Sent Events from a fetch() body: blocks separated by a blank line.
+  async function* serverEvents(response) {
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffer = "";
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) return;
+      buffer += value;
+      let end;
+      while ((end = buffer.indexOf("\n\n")) >= 0) {
+        const block = buffer.slice(0, end);
+        buffer = buffer.slice(end + 2);
+        let name = "message";
+        let data = "";
+        for (const line of block.split("\n")) {
+          if (line.startsWith("event: ")) name = line.slice(7);
+          else if (line.startsWith("data: ")) data += line.slice(6);
+        }
+        if (data) yield { name, data: JSON.parse(data) };
+      }
+    }
+  }
+
+  function setBusy(busy) {
+    askButton.disabled = busy;
+    stopButton.hidden = !busy;
+  }
+
+  function scrollToEnd() {
+    composer.scrollIntoView({ block: "end" });
+  }
+
+  async function ask(question) {
+    list.querySelector(".empty")?.remove();
+    const bubble = element("div", "msg user");
+    bubble.append(element("p", "", question));
+    const answer = element("article", "msg assistant streaming");
+    answer.dataset.testid = "answer";
+    const status = element("p", "muted status", labels.thinking);
+    const text = document.createTextNode("");
+    const body = element("div", "answer live");
+    body.append(text);
+    const extras = element("div");
+    answer.append(status, body, extras);
+    list.append(bubble, answer);
+    scrollToEnd();
+
+    controller = new AbortController();
+    setBusy(true);
+    try {
+      const response = await fetch(composer.dataset.askUrl, {
+        method: "POST",
+        headers: { "X-CSRFToken": csrfToken },
+        body: new URLSearchParams({ question }),
+        signal: controller.signal,
+      });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      for await (const { name, data } of serverEvents(response)) {
+        if (name === "meta") {
+          extras.append(serverFragment(data.citations_html));
+        } else if (name === "delta") {
+          status.remove();
+          text.appendData(data.text);
+          scrollToEnd();
+        } else if (name === "notice") {
+          extras.prepend(element("p", "notice", data.text));
+        } else if (name === "error") {
+          extras.prepend(element("p", "error", data.message));
+        } else if (name === "done") {
+          answer.replaceWith(serverFragment(data.html));
+        }
+      }
+    } catch (error) {
+      status.remove();
+      const stopped = error.name === "AbortError";
+      answer.append(element("p", stopped ? "muted stopped" : "error", stopped ? labels.stopped : labels.failed));
+    } finally {
+      answer.classList.remove("streaming");
+      controller = null;
+      setBusy(false);
+      input.focus();
+    }
+  }
+
+  composer.addEventListener("submit", (event) => {
+    event.preventDefault();
+    const question = input.value.trim();
+    if (!question || controller) return;
+    input.value = "";
+    ask(question);
+  });
+
+  input.addEventListener("keydown", (event) => {
+    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+      event.preventDefault();
+      composer.requestSubmit();
+    }
+  });
+
+  stopButton.addEventListener("click", () => controller?.abort());
+
+  // Feedback forms arrive with each answer, so listen on the list.
+  list.addEventListener("submit", async (event) => {
+    const form = event.target.closest("form.feedback");
+    if (!form) return;
+    event.preventDefault();
+    const data = new FormData(form);
+    data.set("rating", event.submitter.value);
+    const response = await fetch(form.action, {
+      method: "POST",
+      headers: { "X-CSRFToken": csrfToken },
+      body: data,
+    });
+    if (!response.ok) return;
+    form.querySelectorAll(".thumb").forEach((button) => {
+      button.classList.toggle("chosen", button === event.submitter);
+    });
+    form.querySelector(".feedback-status").textContent = labels.thanks;
+  });
+})();
