@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import ROOT, django_in_temp_dir  # noqa: E402
+from _setup import ROOT, django_in_temp_dir
 
 CORPUS = ROOT.parent / "shared" / "corpus" / "18f-handbook" / "pages"
 LOCAL_STAGES = ("intent", "retrieve", "condense", "protect", "route")
@@ -36,7 +36,7 @@ QUESTIONS = [
 
 def percentile(values: list[float], q: float) -> float:
     ordered = sorted(values)
-    return round(ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))], 1)
+    return round(ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))], 1)
 
 
 def build_index(min_chunks: int) -> int:

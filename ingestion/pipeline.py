@@ -95,7 +95,9 @@ def _embed(document_id: int, chunks: list[Chunk], embedder, batch_size: int) -> 
     return vectors
 
 
-def _write_sentences(document_id: int, version: int, ids: list[str], chunks: list[Chunk], embedder, batch: int):
+def _write_sentences(
+    document_id: int, version: int, ids: list[str], chunks: list[Chunk], embedder, batch: int
+):
     """Condensing needs each sentence's embedding; computing them here keeps requests fast."""
     rows = [
         (chunk_id, n, sentence)

@@ -144,7 +144,11 @@ def index_delete_version(*, document_id: int, version: int) -> None:
 
 
 def sentences_write(
-    *, document_id: int, version: int, rows: Sequence[tuple[str, int, str]], embeddings: Sequence[Sequence[float]]
+    *,
+    document_id: int,
+    version: int,
+    rows: Sequence[tuple[str, int, str]],
+    embeddings: Sequence[Sequence[float]],
 ) -> None:
     """rows: (chunk id, sentence number, sentence text), aligned with embeddings."""
     collection = _collection(SENTENCES)
@@ -156,7 +160,8 @@ def sentences_write(
                 documents=[text for _, _, text in b],
                 embeddings=[list(v) for v in embeddings[s : s + len(b)]],
                 metadatas=[
-                    {"chunk_id": chunk, "n": n, "document_id": document_id, "version": version} for chunk, n, _ in b
+                    {"chunk_id": chunk, "n": n, "document_id": document_id, "version": version}
+                    for chunk, n, _ in b
                 ],
             )
         )

@@ -2,16 +2,19 @@
 question, each with a citation to its chunk, within a token budget.
 
 The cloud receives this, never the raw chunks. Sentence embeddings are normally computed at
-ingestion time and passed in (`sentence_vectors`), so a request only embeds the question.
+ingestion time and passed in (`sentence_vectors`, aligned with `split_sentences_for_condense`),
+so a request only embeds the question.
 
-A sentence's score mixes three signals that each catch what the others miss:
+A sentence's score mixes signals that each catch what the others miss:
 - cosine similarity of the sentence and the question (meaning, paraphrase);
 - BM25 over the sentences given, relative to the best one (rare shared words: names,
-  numbers, terms of art — what a small embedding model blurs);
-- cosine similarity of the question and the sentence's whole chunk (a sentence that says
-  "It was founded in 1902" only makes sense next to its neighbours).
+  numbers, terms of art — what a small embedding model blurs); Chinese as character bigrams;
+- cosine similarity of the question and the sentence's whole chunk (its topic);
+- a sentence opening with "It/They/This…" inherits half of its predecessor's match;
+- a small boost when it holds what the question asks for (a date for "when"…).
 The best sentence is always kept; the others while their score stays within a fixed gap of
 the best and the budget holds, so a clear answer costs one sentence and a diffuse one more.
+A compound question ("…, and how do I…?") is ranked part by part and the parts take turns.
 """
 
 import math
@@ -36,101 +39,24 @@ _CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_RUN = re.compile(f"[{_CJK}]+")
 _LATIN_WORD = re.compile(r"[^\W_]+")
 # Only function words: "many", "first", "not" and the like carry meaning for matching.
-_STOPWORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "in",
-        "on",
-        "at",
-        "by",
-        "for",
-        "from",
-        "with",
-        "as",
-        "and",
-        "or",
-        "is",
-        "are",
-        "was",
-        "were",
-        "be",
-        "been",
-        "it",
-        "its",
-        "this",
-        "that",
-        "which",
-        "what",
-        "who",
-        "whom",
-        "whose",
-        "when",
-        "where",
-        "why",
-        "how",
-        "did",
-        "do",
-        "does",
-        "their",
-        "his",
-        "her",
-        "than",
-        "then",
-        "into",
-        "about",
-        "after",
-        "before",
-        "during",
-    ]
-)
+_STOPWORDS_TEXT = """
+    a an the of to in on at by for from with as and or is are was were be been it its this that
+    which what who whom whose when where why how did do does their his her than then into about
+    after before during
+"""
+_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
 # A sentence ends at . ! ? (English) or 。！？； (Chinese), or at a line break. A full stop
 # after a common abbreviation or a single initial does not end one.
-_ABBREVIATIONS = frozenset(
-    [
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "prof",
-        "sr",
-        "jr",
-        "st",
-        "vs",
-        "etc",
-        "e.g",
-        "i.e",
-        "no",
-        "nos",
-        "fig",
-        "approx",
-        "dept",
-        "inc",
-        "ltd",
-        "co",
-        "corp",
-        "jan",
-        "feb",
-        "mar",
-        "apr",
-        "jun",
-        "jul",
-        "aug",
-        "sep",
-        "sept",
-        "oct",
-        "nov",
-        "dec",
-        "u.s",
-        "u.k",
-    ]
-)
+_ABBREVIATIONS_TEXT = """
+    mr mrs ms dr prof sr jr st vs etc e.g i.e no nos fig approx dept inc ltd co corp jan feb mar
+    apr jun jul aug sep sept oct nov dec u.s u.k
+"""
+_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
 _SUFFIXES = ("ing", "ed", "s")
-_CONTINUES = re.compile(r"(it|its|this|these|that|those|they|their|he|his|she|her|there|such|the latter)\b|[它其这该此他她]", re.I)
+_CONTINUES = re.compile(
+    r"(it|its|this|these|that|those|they|their|he|his|she|her|there|such|the latter)\b|[它其这该此他她]", re.I
+)
 _DATE = re.compile(
     r"\b(1\d{3}|20\d{2})s?\b|\b(january|february|march|april|may|june|july|august|september|october|"
     r"november|december|century|centuries)\b|\d+\s*[年月日]|[年月]份?|星期|周[一二三四五六日]",
@@ -143,7 +69,9 @@ _NUMBER = re.compile(
 )
 _ANSWER_TYPES: list[tuple[re.Pattern, Callable[[str, set[str]], bool]]] = [
     (
-        re.compile(r"\bwhen\b|\bwhat (year|date|day|month|century|decade)\b|什么时候|哪一?年|几月|哪天|何时", re.I),
+        re.compile(
+            r"\bwhen\b|\bwhat (year|date|day|month|century|decade)\b|什么时候|哪一?年|几月|哪天|何时", re.I
+        ),
         lambda text, _: bool(_DATE.search(text)),
     ),
     (
@@ -322,7 +250,9 @@ def _scores(
     # also gets part of its predecessor's match.
     for i, unit in enumerate(units):
         if i and units[i - 1].passage == unit.passage and _CONTINUES.match(unit.text):
-            similarity[i] = max(similarity[i], CARRY_OVER * similarity[i - 1] + (1 - CARRY_OVER) * similarity[i])
+            similarity[i] = max(
+                similarity[i], CARRY_OVER * similarity[i - 1] + (1 - CARRY_OVER) * similarity[i]
+            )
             lexical[i] = max(lexical[i], CARRY_OVER * lexical[i - 1] + (1 - CARRY_OVER) * lexical[i])
     passage_of = np.array([u.passage for u in units])
     passage_similarity = np.zeros(len(units), dtype=np.float32)

@@ -44,3 +44,6 @@ class IntentLabel(models.Model):
 
     def example_list(self) -> list[str]:
         return [line.strip() for line in self.examples.splitlines() if line.strip()]
+
+
+from router.records import BlockedTerm, CloudUsage, GlossaryTerm  # noqa: E402, F401 - the router's other tables

@@ -106,6 +106,7 @@ def _run(request: AskRequest, trace: Trace, config: RouterConfig) -> Iterator[di
         context = condensed.render()
         trace.local_context = context
         citations = _citations(condensed, passages)
+        trace.cited_document_ids = sorted({c.document_id for c in citations})
         plain_rag = generate.plain_rag_messages(request.question, passages)
         context_tokens, plain_tokens = estimate_tokens(context), estimate_tokens(generate.flatten(plain_rag))
         detail.update(

@@ -51,6 +51,7 @@ class Trace:
     intent: str | None = None
     intent_confidence: float | None = None
     retrieved: list[RetrievedChunk] = field(default_factory=list)
+    cited_document_ids: list[int] = field(default_factory=list)
     route: Route | None = None
     reasons: list[str] = field(default_factory=list)
     local_context: str = ""  # the condensed context before de-identification, never sent

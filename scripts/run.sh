@@ -58,7 +58,7 @@ pids+=($!)
 echo "Ingesting the sample documents (already indexed ones are recognised and skipped)…"
 $PY manage.py load_samples
 
-.venv/bin/gunicorn kb_assistant.wsgi --bind "0.0.0.0:$PORT" --worker-class gthread --workers 2 --threads 8 \
+.venv/bin/gunicorn kb_assistant.wsgi -c kb_assistant/gunicorn_conf.py --bind "0.0.0.0:$PORT" --worker-class gthread --workers 2 --threads 8 \
   --timeout 300 --access-logfile "$KB_DATA_DIR/logs/web-access.log" >"$KB_DATA_DIR/logs/web.log" 2>&1 &
 pids+=($!)
 wait_for "The web server" curl -sf "http://127.0.0.1:$PORT/login/"

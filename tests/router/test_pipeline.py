@@ -76,7 +76,7 @@ def test_offline_mode_answers_locally_and_sends_nothing(kb, alice):
 
 
 def test_a_hard_question_goes_to_the_cloud_condensed_and_de_identified(kb, alice, cloud):
-    trace, meta = ask(AskRequest(question=HARD_TRAVEL_QUESTION + " Ask Maria Gonzalez if unsure.", user=alice))
+    trace, _ = ask(AskRequest(question=HARD_TRAVEL_QUESTION + " Ask Maria Gonzalez if unsure.", user=alice))
 
     assert trace.route == "cloud", trace.reasons
     sent = json.dumps(cloud.requests[-1]["messages"], ensure_ascii=False)
@@ -90,7 +90,9 @@ def test_a_hard_question_goes_to_the_cloud_condensed_and_de_identified(kb, alice
 
 def test_restricted_chunks_never_leave_the_machine(kb, alice, cloud):
     trace, meta = ask(
-        AskRequest(question="Why did the disciplinary case end with a settlement, and how much was it?", user=alice)
+        AskRequest(
+            question="Why did the disciplinary case end with a settlement, and how much was it?", user=alice
+        )
     )
 
     assert trace.route == "local"
@@ -102,7 +104,9 @@ def test_restricted_chunks_never_leave_the_machine(kb, alice, cloud):
 @pytest.mark.parametrize("persona", ["bob", "oscar"])
 def test_a_user_never_gets_a_citation_to_a_document_they_may_not_read(kb, persona, request, cloud):
     user = request.getfixturevalue(persona)
-    trace, meta = ask(AskRequest(question="What was the settlement amount of the disciplinary case?", user=user))
+    trace, meta = ask(
+        AskRequest(question="What was the settlement amount of the disciplinary case?", user=user)
+    )
 
     assert kb["case"].pk not in cited_documents(meta)
     assert all(r.document_id != kb["case"].pk for r in trace.retrieved)
@@ -163,7 +167,16 @@ def test_ask_json_prints_the_documented_fields(kb, alice):
     out = StringIO()
     call_command("ask", "How many days of annual leave do I get?", "--user", "alice", "--json", stdout=out)
     body = json.loads(out.getvalue())
-    assert {"answer", "route", "reasons", "intent", "citations", "cloud_payload", "tokens", "latency_ms"} <= set(body)
+    assert {
+        "answer",
+        "route",
+        "reasons",
+        "intent",
+        "citations",
+        "cloud_payload",
+        "tokens",
+        "latency_ms",
+    } <= set(body)
     assert {"intent", "retrieve", "condense", "protect", "route"} <= set(body["latency_ms"])
     assert body["citations"][0]["document_id"] == kb["leave"].pk
     assert body["citations"][0]["title"]

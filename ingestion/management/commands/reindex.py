@@ -10,7 +10,9 @@ class Command(BaseCommand):
     help = "Drop the vector index and rebuild it from the stored files (after changing the embedding model)."
 
     def add_arguments(self, parser):
-        parser.add_argument("--sync", action="store_true", help="rebuild in this process, not through the worker")
+        parser.add_argument(
+            "--sync", action="store_true", help="rebuild in this process, not through the worker"
+        )
 
     def handle(self, *args, sync: bool, **options):
         index_reset()
