@@ -98,8 +98,8 @@ def _guard(call):
     """Run an index call, turning connection failures into IndexUnavailable."""
     try:
         return call()
-    except (IndexUnavailable, IndexModelMismatch):
-        raise
+    except (IndexUnavailable, IndexModelMismatch, ValueError, TypeError):
+        raise  # our mistakes or a model mismatch: retrying would not help
     except Exception as exc:
         _client.cache_clear()
         raise IndexUnavailable(f"vector index call failed: {exc}") from exc

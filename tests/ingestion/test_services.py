@@ -1,5 +1,7 @@
 """The ingestion pipeline in this process, against the real Chroma server and embedding model."""
 
+from pathlib import Path
+
 import pytest
 from django.conf import settings
 
@@ -101,13 +103,13 @@ def test_a_failed_new_version_keeps_the_old_one_answering(empty_index):
 @pytest.mark.django_db
 def test_delete_removes_the_file_the_row_and_every_chunk(empty_index):
     document = ingested("leave.md", POLICY_V1)
-    stored = document.file.path
+    document_id, stored = document.pk, Path(document.file.path)
 
     document_delete(document=document)
 
-    assert not Document.objects.filter(pk=document.pk).exists()
-    assert index_chunks(document_id=document.pk) == []
-    assert not __import__("os").path.exists(stored)
+    assert not Document.objects.filter(pk=document_id).exists()
+    assert index_chunks(document_id=document_id) == []
+    assert not stored.exists()
 
 
 @pytest.mark.django_db
