@@ -16,8 +16,9 @@ from router.pii import Span
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Mx)\.?"
 _CAP_WORD = r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?"
 _EN_CANDIDATE = re.compile(
-    rf"(?<![A-Za-z])(?:({_TITLES})\s+)?({_CAP_WORD})(?:\s+([A-Z]\.))?\s+({_CAP_WORD})(?![A-Za-z])"
-)
+    rf"(?<![A-Za-z])(?=(?:({_TITLES})\s+)?({_CAP_WORD})(?:\s+([A-Z]\.))?\s+({_CAP_WORD})(?![A-Za-z]))"
+)  # a lookahead, so that "Ask Maria Gonzalez" is also tried from "Maria"
+_TITLED = re.compile(rf"(?<![A-Za-z])({_TITLES})\s+({_CAP_WORD})(?![A-Za-z])")
 _AMBIGUOUS_GIVEN = {
     "will", "may", "june", "april", "grant", "mark", "bill", "sue", "chase", "summer", "hope", "faith", "joy", "rose",
     "dean", "page", "max", "case", "lane", "cash", "art", "guy", "frank", "august", "jan", "sun", "mon", "wed",
@@ -94,12 +95,14 @@ def _known(text: str, known_names: Sequence[str]) -> Iterator[Span]:
 
 def _english(text: str) -> Iterator[Span]:
     given, family, _, _ = _gazetteers()
+    for match in _TITLED.finditer(text):
+        yield Span("PERSON", match.start(), match.end(), match.group())
     for match in _EN_CANDIDATE.finditer(text):
         title, first, last = match.group(1), match.group(2).lower(), match.group(4).lower()
         known_first = first in given and (first not in _AMBIGUOUS_GIVEN or last in family)
         if title or (known_first and (last in family or last not in _NOT_SURNAMES)):
-            start = match.start(2) if not title else match.start()
-            yield Span("PERSON", start, match.end(), text[start : match.end()])
+            start, end = match.start(1) if title else match.start(2), match.end(4)
+            yield Span("PERSON", start, end, text[start:end])
 
 
 def _chinese(text: str) -> Iterator[Span]:
