@@ -3,6 +3,7 @@
 Both stream. Heavy libraries are imported inside the factories, never at module import.
 """
 
+import atexit
 import functools
 import threading
 from collections.abc import Iterator, Sequence
@@ -53,6 +54,7 @@ class LocalBackend:
         self.name = model_path.rsplit("/", 1)[-1].removesuffix(".gguf")
         self._llama = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
         self._lock = threading.Lock()
+        atexit.register(self._llama.close)  # freed before the interpreter tears down llama.cpp's bindings
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode(), add_bos=False, special=False))

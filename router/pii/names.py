@@ -1,132 +1,150 @@
 """People's names without a statistical NER model (none ships offline here).
 
-English: capitalised word pairs whose first word is a known given name (or follows a title
-such as "Ms."), checked against surname lists. Chinese: a known surname followed by one or
-two characters, accepted when the given name is a known one or the name sits in a typical
-slot (after 联系人/员工/审批人…, before 先生/女士/的…). The name lists come from Faker's
-person providers (census-derived, offline, in the package). Directory names always match.
+English: capitalised word pairs whose first word is a known given name, or that follow a title
+("Ms."), or whose second word is a known surname right after a cue such as "contact" or
+"signed by". Chinese: a known surname followed by one or two given-name characters, accepted
+when it sits in a name's slot (after 联系人/员工/审批人/发给…, before 先生/女士/的…, or
+between punctuation). Directory names always match.
+
+The gazetteers are data files next to this module (`data/`): US census given names and
+surnames (public domain), the Hundred Family Surnames and common given-name characters.
 """
 
 import functools
 import re
 from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
 
 from router.pii import Span
 
-_TITLES = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Mx)\.?"
+_DATA = Path(__file__).parent / "data"
+_TITLES = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Mx|Sir|Dame)\.?"
+_SUFFIXES = r"(?:Jr\.?|Sr\.?|II|III|IV|MD|PhD|DDS|DVM|Esq\.?)"
 _CAP_WORD = r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?"
+# A lookahead, so that "Ask Maria Gonzalez" is also tried from "Maria".
 _EN_CANDIDATE = re.compile(
-    rf"(?<![A-Za-z])(?=(?:({_TITLES})\s+)?({_CAP_WORD})(?:\s+([A-Z]\.))?\s+({_CAP_WORD})(?![A-Za-z]))"
-)  # a lookahead, so that "Ask Maria Gonzalez" is also tried from "Maria"
+    rf"(?<![A-Za-z])(?=(?:({_TITLES})\s+)?({_CAP_WORD})(?:\s+[A-Z]\.)?\s+({_CAP_WORD})"
+    rf"(?:,?\s+({_SUFFIXES}))?(?![A-Za-z]))"
+)
 _TITLED = re.compile(rf"(?<![A-Za-z])({_TITLES})\s+({_CAP_WORD})(?![A-Za-z])")
-_AMBIGUOUS_GIVEN = {
-    "will", "may", "june", "april", "grant", "mark", "bill", "sue", "chase", "summer", "hope", "faith", "joy", "rose",
-    "dean", "page", "max", "case", "lane", "cash", "art", "guy", "frank", "august", "jan", "sun", "mon", "wed",
-}  # fmt: skip
-_NOT_SURNAMES = {
-    "street",
-    "road",
-    "avenue",
-    "policy",
-    "team",
-    "office",
-    "department",
-    "monday",
-    "tuesday",
-    "friday",
-}
+_EN_CUE = re.compile(
+    r"(?:contact|manager|owner|hire|employee|colleague|dear|hi|hello|attn|cc|signed by|approved by|"
+    r"assigned to|reports to|submitted by|requested by|from|to|for|by|with)\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+# Capitalised words that follow a given name without being a surname ("Victoria Street").
+_NOT_SURNAMES = frozenset(
+    "street road avenue drive square policy policies team office department center centre building "
+    "university college school hospital bank group inc ltd corp company project update report plan "
+    "police council government airport station river county city state "
+    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
+    "july august september october november december".split()
+)
 
-_COMPOUND_SURNAMES = [
-    "欧阳",
-    "司马",
-    "上官",
-    "诸葛",
-    "东方",
-    "皇甫",
-    "令狐",
-    "慕容",
-    "尉迟",
-    "长孙",
-    "宇文",
-    "司徒",
-    "夏侯",
-    "公孙",
-    "轩辕",
-    "端木",
-    "独孤",
-    "南宫",
-    "西门",
-    "百里",
-]
 _ZH_BEFORE = (
     "联系人", "员工", "审批人", "经理", "负责人", "申请人", "同事", "联系", "致", "由", "报销人", "收件人", "签字人",
-    "客户", "主管", "总监", "专员", "助理", "老师", "新员工", "候选人", "出差人", "姓名", "代表", "乙方", "甲方", "请", "与", "和", "给",
+    "客户", "主管", "总监", "专员", "助理", "老师", "候选人", "出差人", "姓名", "代表", "乙方", "甲方", "发给", "交给",
+    "请", "与", "和", "给", "找", "问", "对接人", "接口人", "审核人", "经办人", "领导", "组长", "工程师",
 )  # fmt: skip
-_ZH_AFTER = ("先生", "女士", "小姐", "经理", "总监", "主管", "的", "（", "(", "，", "、", "。", "：", ":", " ", "说", "已", "将", "负责", "提交", "于", "在", "电话", "手机", "邮箱", "同学", "老师")  # fmt: skip
+_ZH_TITLE_AFTER = ("先生", "女士", "小姐", "经理", "总监", "主管", "同学", "老师", "同志")
+_ZH_AFTER = (
+    "的", "说", "已", "将", "负责", "提交", "于", "在", "电话", "手机", "邮箱", "审批", "确认", "签字", "申请", "联系",
+    "和", "与", "及", "等", "是", "会", "来", "去", "请", "发", "收", "处",
+)  # fmt: skip
+_ZH_CUE_GAP = "：: "
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
-@functools.cache
-def _gazetteers() -> tuple[frozenset[str], frozenset[str], frozenset[str], frozenset[str]]:
-    from faker.providers.person.en_GB import Provider as GbNames
-    from faker.providers.person.en_US import Provider as UsNames
-    from faker.providers.person.zh_CN import Provider as ZhNames
+@dataclass(frozen=True)
+class _Gazetteers:
+    given: frozenset[str]
+    family: frozenset[str]
+    common: frozenset[str]
+    zh_family: frozenset[str]
+    zh_given: frozenset[str]
 
-    given = {n.lower() for provider in (UsNames, GbNames) for n in provider.first_names}
-    family = {n.lower() for provider in (UsNames, GbNames) for n in provider.last_names} - _NOT_SURNAMES
-    zh_family = set(ZhNames.last_names) | set(_COMPOUND_SURNAMES)
-    zh_given = set(ZhNames.first_names)
-    return frozenset(given), frozenset(family), frozenset(zh_family), frozenset(zh_given)
+
+def _lines(name: str) -> frozenset[str]:
+    text = (_DATA / name).read_text(encoding="utf-8")
+    return frozenset(line.strip() for line in text.splitlines() if line.strip() and not line.startswith("#"))
+
+
+@functools.cache
+def _gazetteers() -> _Gazetteers:
+    return _Gazetteers(
+        given=_lines("en_given_names.txt"),
+        family=_lines("en_surnames.txt"),
+        common=_lines("en_common_words.txt"),
+        zh_family=_lines("zh_surnames.txt"),
+        zh_given=_lines("zh_given_chars.txt"),
+    )
 
 
 def name_spans(text: str, *, known_names: Sequence[str] = ()) -> Iterator[Span]:
+    """Candidate spans, possibly overlapping; the caller keeps the best of overlapping ones."""
     yield from _known(text, known_names)
     yield from _english(text)
     yield from _chinese(text)
 
 
 def _known(text: str, known_names: Sequence[str]) -> Iterator[Span]:
-    for name in sorted({n for n in known_names if len(n.strip()) >= 2}, key=len, reverse=True):
-        boundary = "" if _CJK.search(name) else r"(?<![A-Za-z])"
-        tail = "" if _CJK.search(name) else r"(?![A-Za-z])"
-        for match in re.finditer(boundary + re.escape(name) + tail, text, re.IGNORECASE):
+    for name in sorted({n.strip() for n in known_names if len(n.strip()) >= 2}, key=len, reverse=True):
+        latin = not _CJK.search(name)
+        pattern = rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])" if latin else re.escape(name)
+        for match in re.finditer(pattern, text, re.IGNORECASE):
             yield Span("PERSON", match.start(), match.end(), match.group())
 
 
 def _english(text: str) -> Iterator[Span]:
-    given, family, _, _ = _gazetteers()
     for match in _TITLED.finditer(text):
         yield Span("PERSON", match.start(), match.end(), match.group())
     for match in _EN_CANDIDATE.finditer(text):
-        title, first, last = match.group(1), match.group(2).lower(), match.group(4).lower()
-        known_first = first in given and (first not in _AMBIGUOUS_GIVEN or last in family)
-        if title or (known_first and (last in family or last not in _NOT_SURNAMES)):
-            start, end = match.start(1) if title else match.start(2), match.end(4)
+        title, first, last, suffix = match.groups()
+        if title or _english_pair(first.lower(), last.lower(), cued=bool(_EN_CUE.search(text[: match.start()]))):
+            start = match.start(1) if title else match.start(2)
+            end = match.end(4) if suffix else match.end(3)
             yield Span("PERSON", start, end, text[start:end])
 
 
+def _english_pair(first: str, last: str, *, cued: bool) -> bool:
+    """A known given name starts a name unless it is also an everyday word ("Will", "Grant");
+    then, as for an unknown first word after a cue, the second word must be a known surname."""
+    names = _gazetteers()
+    if last in _NOT_SURNAMES:
+        return False
+    if first in names.given and first not in names.common:
+        return True
+    return last in names.family and (first in names.given or (cued and first not in names.common))
+
+
 def _chinese(text: str) -> Iterator[Span]:
-    _, _, zh_family, zh_given = _gazetteers()
+    names = _gazetteers()
     for index, char in enumerate(text):
-        surname = text[index : index + 2] if text[index : index + 2] in zh_family else char
-        if surname not in zh_family:
+        if not _CJK.match(char):
             continue
-        after_surname = index + len(surname)
-        for length in (2, 1):
-            given = text[after_surname : after_surname + length]
-            if len(given) != length or not all(_CJK.match(c) for c in given):
-                continue
-            end = after_surname + length
-            before_ok = (
-                any(text[:index].endswith(cue) for cue in _ZH_BEFORE)
-                or index == 0
-                or not _CJK.match(text[index - 1])
-            )
-            after_ok = (
-                end == len(text)
-                or any(text[end:].startswith(cue) for cue in _ZH_AFTER)
-                or not _CJK.match(text[end])
-            )
-            if (given in zh_given and (before_ok or after_ok)) or (before_ok and after_ok):
-                yield Span("PERSON", index, end, text[index:end])
-                break
+        surname = text[index : index + 2] if text[index : index + 2] in names.zh_family else char
+        if surname not in names.zh_family:
+            continue
+        cued_before = text[:index].rstrip(_ZH_CUE_GAP).endswith(_ZH_BEFORE)
+        in_slot = cued_before or index == 0 or not _CJK.match(text[index - 1])
+        given_at = index + len(surname)
+        ends = [
+            given_at + length
+            for length in (2, 1)
+            if given_at + length <= len(text) and all(c in names.zh_given for c in text[given_at : given_at + length])
+        ]
+        end = next((e for e in ends if _zh_name_ends_at(text, e, in_slot=in_slot)), None)
+        if end is None and cued_before and ends:
+            end = ends[0]  # most given names have two characters
+        if end is not None:
+            yield Span("PERSON", index, end, text[index:end])
+
+
+def _zh_name_ends_at(text: str, end: int, *, in_slot: bool) -> bool:
+    """A title (先生, 经理) after the name is enough; a particle (的, 已) or a boundary needs the
+    name to start in a slot too, or "方向的" would be a person."""
+    if text.startswith(_ZH_TITLE_AFTER, end):
+        return True
+    bounded = end == len(text) or not _CJK.match(text[end])
+    return in_slot and (bounded or text.startswith(_ZH_AFTER, end))

@@ -9,7 +9,7 @@ import re
 from collections.abc import Iterator
 
 from router.pii import Span
-from router.pii.validators import cn_resident_id_ok, iban_ok, luhn_ok
+from router.pii.validators import card_number_ok, cn_resident_id_ok, iban_ok
 
 _NOT_DIGIT_BEFORE = r"(?<![\d\w.+-])"
 _NOT_DIGIT_AFTER = r"(?![\d])"
@@ -25,7 +25,7 @@ def _compiled() -> dict[str, re.Pattern]:
         "IBAN": re.compile(
             r"(?<![A-Z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?(?![A-Za-z0-9])"
         ),
-        "CARD": re.compile(r"(?<![\d-])\d(?:[ -]?\d){12,18}(?![\d])"),
+        "CARD": re.compile(r"(?<![\d-])\d(?:[ -]?\d){11,18}(?![\d])"),
         "IPV4": re.compile(
             r"(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1?\d?\d)\.){3}(?:25[0-5]|2[0-4]\d|1?\d?\d)(?![\d.]\d)"
         ),
@@ -62,8 +62,7 @@ def structured_spans(text: str) -> Iterator[Span]:
         if iban_ok(match.group()):
             yield Span("IBAN", match.start(), match.end(), match.group())
     for match in patterns["CARD"].finditer(text):
-        digits = re.sub(r"\D", "", match.group())
-        if 13 <= len(digits) <= 19 and luhn_ok(digits) and not cn_resident_id_ok(match.group()):
+        if card_number_ok(re.sub(r"\D", "", match.group())) and not cn_resident_id_ok(match.group()):
             yield Span("CARD", match.start(), match.end(), match.group())
     for name in ("IPV4", "IPV6"):
         for match in patterns[name].finditer(text):

@@ -17,6 +17,12 @@ def luhn_ok(digits: str) -> bool:
     return total % 10 == 0
 
 
+def card_number_ok(digits: str) -> bool:
+    """13–19 digits with a valid Luhn check; Maestro cards (IIN 50, 56–69) may have only 12."""
+    maestro = len(digits) == 12 and re.match(r"5[06-9]|6", digits) is not None
+    return (13 <= len(digits) <= 19 or maestro) and luhn_ok(digits)
+
+
 def cn_resident_id_ok(value: str) -> bool:
     """18 characters: region, birth date, sequence, ISO 7064 check digit."""
     value = value.upper()

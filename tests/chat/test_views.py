@@ -11,7 +11,7 @@ from django.urls import reverse
 
 from kb_assistant.accounts.authentication import user_for_token
 from kb_assistant.accounts.models import ApiToken
-from kb_assistant.chat.models import Message
+from kb_assistant.chat.models import Conversation, Message
 from kb_assistant.chat.services import conversation_ask
 from tests.chat.conftest import conversation_of
 from tests.conftest import PASSWORD
@@ -132,7 +132,7 @@ def test_a_citation_of_an_unknown_or_replaced_passage_is_404(client, handbook, a
 
 
 def test_asking_streams_the_answer_and_keeps_it(client, handbook, alice):
-    conversation = conversation_of(alice)
+    conversation = Conversation.objects.create(owner=alice)  # untitled: the first question names it
 
     response = logged_in(client, alice).post(
         reverse("chat:ask", args=[conversation.pk]), {"question": "How many days of annual leave do I get?"}
