@@ -1,7 +1,7 @@
 """De-identification on the redaction dev file (shared/eval/redact_dev.jsonl): share of
 structured values and of names gone from the output, share of other words destroyed, and
 latency per text, measured one text at a time. Runs the real `eval_redact` command, whose
-scores come from `router.pii.score`. Prints one JSON object.
+scores come from `router.redaction_score`. Prints one JSON object.
     .venv/bin/python bench/redact.py [--input PATH]
 """
 

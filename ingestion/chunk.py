@@ -1,7 +1,10 @@
 """Chunking: sections → overlapping, token-bounded chunks that keep headings and pages.
 
 Tokens are counted with the embedding model's own tokenizer (passed in), once per
-sentence, so a chunk never exceeds what the model reads and chunking stays linear.
+sentence, so that a chunk never exceeds what the model reads and chunking stays linear in
+the length of the document. A chunk's count is the sum of its sentences' counts plus its
+heading's: exact for word-piece tokenizers, which split on whitespace and between Chinese
+characters anyway, and it is what the pipeline embeds (`heading + "\\n" + text`).
 """
 
 import re
@@ -12,36 +15,46 @@ from ingestion.parse import ParsedDocument, Section
 
 CountTokens = Callable[[str], int]
 
-_CJK_END = re.compile(r"(?<=[。！？；])")
-_LATIN_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
-_ABBREVIATIONS = re.compile(
-    r"\b(e\.g|i\.e|etc|Mr|Ms|Mrs|Dr|No|vs|approx|incl|Inc|Ltd|Co|St)\.$", re.IGNORECASE
-)
-
 
 @dataclass(frozen=True)
 class Chunk:
-    text: str
+    text: str  # body text, without the heading
     heading: str
     page: int | None
-    position: int
-    token_count: int
+    position: int  # 0-based order in the document
+    token_count: int  # heading and text together
+
+
+# --- sentences ----------------------------------------------------------------------
+
+_CJK_END = re.compile(r"[。！？；…]+[”’」』）)]*")
+_LATIN_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
+_ABBREVIATIONS_TEXT = """
+    mr mrs ms dr prof sr jr st vs etc e.g i.e cf no nos fig approx dept inc ltd co corp incl
+    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k
+"""
+_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
+_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
 
 
 def split_sentences(text: str) -> list[str]:
-    """Sentences of English and Chinese text; a line break always ends a sentence."""
+    """Sentences of English and Chinese text, in order. A line break always ends one (the
+    parser has already joined lines that were only wrapped); "e.g.", "No. 5", "Dr. Lee" and
+    initials do not, and closing quotes stay with their sentence."""
     sentences: list[str] = []
     for line in text.splitlines():
-        for piece in _CJK_END.split(line):
-            sentences.extend(_split_latin(piece))
-    return [s.strip() for s in sentences if s.strip()]
+        start = 0
+        for match in _CJK_END.finditer(line):
+            sentences.extend(_split_latin(line[start : match.end()]))
+            start = match.end()
+        sentences.extend(_split_latin(line[start:]))
+    return [s for s in (s.strip() for s in sentences) if s]
 
 
 def _split_latin(text: str) -> list[str]:
     pieces, start = [], 0
     for match in _LATIN_END.finditer(text):
-        candidate = text[start : match.start() + 1]
-        if _ABBREVIATIONS.search(candidate.rstrip("\"'”’)]")):
+        if match.group().startswith(".") and _is_abbreviation(text[start : match.start()]):
             continue
         pieces.append(text[start : match.end()])
         start = match.end()
@@ -49,76 +62,120 @@ def _split_latin(text: str) -> list[str]:
     return pieces
 
 
+def _is_abbreviation(before_period: str) -> bool:
+    words = before_period.split()
+    word = words[-1].lstrip("(\"'“") if words else ""
+    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
+
+
+# --- chunks -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str
+    tokens: int
+    opens_section: bool  # joined to the previous piece by a line break, not a space
+
+
 def chunk_document(
     parsed: ParsedDocument, *, count_tokens: CountTokens, max_tokens: int = 200, overlap_tokens: int = 40
 ) -> list[Chunk]:
+    """Chunks of whole sentences, at most `max_tokens` with their heading; each chunk repeats
+    the last sentences (up to `overlap_tokens`) of the previous one in the same section, so
+    that an answer spanning the cut is still found whole. A chunk never spans a change of
+    heading or page; only a sentence longer than the budget is cut, at a space or comma
+    near its middle, or between characters when it has none."""
+    if max_tokens < 16:
+        raise ValueError("max_tokens must be at least 16: a heading takes up to half of it")
     chunks: list[Chunk] = []
-    for group in _groups(parsed.sections):
-        heading, page = group[0].heading, group[0].page
-        heading_tokens = count_tokens(heading) + 1 if heading else 0
-        budget = max(16, max_tokens - heading_tokens)
-        sentences = [
-            piece
-            for section in group
-            for sentence in split_sentences(section.text)
-            for piece in _fit(sentence, count_tokens, budget)
+    for heading, page, sections in _groups(parsed.sections):
+        heading = _short_heading(heading, count_tokens, max_tokens // 2)
+        heading_tokens = count_tokens(heading) if heading else 0
+        budget = max_tokens - heading_tokens
+        pieces = [
+            _Piece(text, tokens, opens_section=n == 0)
+            for section in sections
+            for n, (text, tokens) in enumerate(
+                fitted
+                for sentence in split_sentences(section.text)
+                for fitted in _fit(sentence, count_tokens, budget)
+            )
         ]
-        for text, tokens in _pack(sentences, budget, overlap_tokens):
+        for text, tokens in _pack(pieces, budget, overlap_tokens):
             chunks.append(Chunk(text, heading, page, len(chunks), tokens + heading_tokens))
     return chunks
 
 
-def _groups(sections: list[Section]) -> Iterator[list[Section]]:
-    """Consecutive sections under the same heading on the same page: chunks never cross them."""
-    group: list[Section] = []
+def _groups(sections: list[Section]) -> Iterator[tuple[str, int | None, list[Section]]]:
+    """Runs of consecutive sections under one heading on one page."""
+    run: list[Section] = []
     for section in sections:
-        if group and (section.heading, section.page) != (group[0].heading, group[0].page):
-            yield group
-            group = []
-        group.append(section)
-    if group:
-        yield group
+        if run and (section.heading, section.page) != (run[0].heading, run[0].page):
+            yield run[0].heading, run[0].page, run
+            run = []
+        run.append(section)
+    if run:
+        yield run[0].heading, run[0].page, run
 
 
-def _fit(sentence: str, count_tokens: CountTokens, budget: int) -> Iterator[tuple[str, int]]:
-    """A sentence with its token count, cut into pieces when it alone is over the budget."""
-    tokens = count_tokens(sentence)
-    if tokens <= budget:
-        yield sentence, tokens
-        return
-    words = re.findall(r"\S+\s*", sentence) if " " in sentence.strip() else list(sentence)
-    per_piece = max(1, len(words) * budget // (tokens + 1))
-    for start in range(0, len(words), per_piece):
-        piece = "".join(words[start : start + per_piece]).strip()
-        if piece:
-            yield piece, min(count_tokens(piece), budget)
+_CUT = re.compile(r"[\s,，、;；:：]")
 
 
-def _pack(sentences: list[tuple[str, int]], budget: int, overlap: int) -> Iterator[tuple[str, int]]:
-    """Greedy packing; the next chunk starts with the last sentences worth `overlap` tokens."""
-    current: list[tuple[str, int]] = []
+def _fit(text: str, count_tokens: CountTokens, budget: int) -> list[tuple[str, int]]:
+    """The text with its token count, halved until every piece is within the budget."""
+    tokens = count_tokens(text)
+    if tokens <= budget or len(text) < 2:
+        return [(text, tokens)]
+    middle = len(text) // 2
+    cuts = [m.end() for m in _CUT.finditer(text) if 0 < m.end() < len(text)]
+    cut = min(cuts, key=lambda at: abs(at - middle)) if cuts else middle
+    halves = (text[:cut].strip(), text[cut:].strip())
+    return [piece for half in halves if half for piece in _fit(half, count_tokens, budget)]
+
+
+def _short_heading(heading: str, count_tokens: CountTokens, limit: int) -> str:
+    """A heading path within `limit` tokens: its outer levels go first, then its end."""
+    parts = heading.split(" > ")
+    while len(parts) > 1 and count_tokens(" > ".join(parts)) > limit:
+        parts.pop(0)
+    return _fit(" > ".join(parts), count_tokens, limit)[0][0] if heading else ""
+
+
+def _pack(pieces: list[_Piece], budget: int, overlap: int) -> Iterator[tuple[str, int]]:
+    """Greedy packing; each next chunk starts with the previous one's tail (see `_tail`)."""
+    current: list[_Piece] = []
     used = 0
-    for sentence, tokens in sentences:
-        if current and used + tokens > budget:
+    for piece in pieces:
+        if current and used + piece.tokens > budget:
             yield _join(current), used
-            carried: list[tuple[str, int]] = []
-            for previous in reversed(current):
-                if sum(t for _, t in carried) + previous[1] > overlap or len(carried) + 1 == len(current):
-                    break
-                carried.insert(0, previous)
-            current = carried if sum(t for _, t in carried) + tokens <= budget else []
-            used = sum(t for _, t in current)
-        current.append((sentence, tokens))
-        used += tokens
+            current = _tail(current, min(overlap, budget - piece.tokens))
+            used = sum(p.tokens for p in current)
+        current.append(piece)
+        used += piece.tokens
     if current:
         yield _join(current), used
 
 
-def _join(sentences: list[tuple[str, int]]) -> str:
-    text = ""
-    for sentence, _ in sentences:
-        needs_space = text and not (
-            re.search(r"[\u3000-\u9fff]$", text) and re.match(r"[\u3000-\u9fff]", sentence)
-        )
-        text += (" " if needs_space else "") + sentence
+def _tail(pieces: list[_Piece], limit: int) -> list[_Piece]:
+    """The last pieces worth at most `limit` tokens, never all of them (each chunk must add
+    something new)."""
+    tail: list[_Piece] = []
+    tokens = 0
+    for piece in reversed(pieces[1:]):
+        if tokens + piece.tokens > limit:
+            break
+        tail.insert(0, piece)
+        tokens += piece.tokens
+    return tail
+
+
+def _join(pieces: list[_Piece]) -> str:
+    text = pieces[0].text
+    for piece in pieces[1:]:
+        if piece.opens_section:
+            text += "\n"
+        elif not (_CJK_CHAR.match(text[-1]) and _CJK_CHAR.match(piece.text)):
+            text += " "  # Chinese sentences follow each other without a space
+        text += piece.text
     return text

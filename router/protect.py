@@ -1,14 +1,14 @@
 """Protect (local): pseudonymise personal data into stable placeholders before anything leaves
 the machine, and put the real values back in what comes in.
 
-Detection unions Presidio's pattern recognizers (e-mail, IBAN, IP, card, phone; no NLP
-engine needed) with our own for what Presidio lacks or misses next to Chinese text
-(Chinese mobile and resident ID, passports, secrets, names). The placeholder map lives
-with the conversation, locally; the cloud only ever sees `<PERSON_1>`.
+Detection unions Presidio's pattern recognizers (e-mail, IBAN, IP, card, phone) with our own
+for what Presidio lacks or misses next to Chinese text (Chinese mobile and resident ID,
+passports, secrets, names). The placeholder map lives with the conversation, locally; the
+cloud only ever sees `<PERSON_1>`, and whatever a model does to that token on its way back
+(case, markdown, HTML escaping, spaces, lost brackets, chunk boundaries) is undone here.
 """
 
 import functools
-import html
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -19,27 +19,24 @@ from router.pii.patterns import structured_spans
 
 # When two findings overlap, the more specific kind wins, then the longer span.
 _PRIORITY = {"SECRET": 0, "EMAIL": 1, "IBAN": 2, "ID": 3, "CARD": 4, "IP": 5, "PHONE": 6, "PERSON": 7}
-_PRESIDIO_KINDS = {
-    "EMAIL_ADDRESS": "EMAIL",
-    "IBAN_CODE": "IBAN",
-    "IP_ADDRESS": "IP",
-    "CREDIT_CARD": "CARD",
-    "PHONE_NUMBER": "PHONE",
-}
-_PLACEHOLDER_SHAPE = r"\s*(?:\\?_|_)?\s*"
+_SEPARATORS = re.compile(r"[\s\-().]")
 
 
 @dataclass
 class PlaceholderMap:
-    """value → placeholder, stable for a conversation. Kept in our database, never sent."""
+    """Per conversation and stable: the same value always maps to the same placeholder
+    (`<PERSON_1>`, `<EMAIL_2>`, `<PHONE_1>`, `<ID_1>`, `<CARD_1>`, `<IBAN_1>`, `<IP_1>`,
+    `<SECRET_1>`), so the cloud can tell people apart across turns. Kept locally in the
+    database per conversation (`to_dict`/`from_dict`), never sent."""
 
     values: dict[str, str] = field(default_factory=dict)  # placeholder → original value
     counters: dict[str, int] = field(default_factory=dict)
 
     def placeholder_for(self, kind: str, value: str) -> str:
-        key = _normalise(value)
+        # "+86 139-1234-5678" and "+8613912345678", "Alice Martin" and "alice martin" are one value.
+        key = _SEPARATORS.sub("", value).lower()
         for placeholder, known in self.values.items():
-            if _normalise(known) == key and placeholder.startswith(f"<{kind}_"):
+            if placeholder.startswith(f"<{kind}_") and _SEPARATORS.sub("", known).lower() == key:
                 return placeholder
         self.counters[kind] = self.counters.get(kind, 0) + 1
         placeholder = f"<{kind}_{self.counters[kind]}>"
@@ -59,7 +56,7 @@ class PlaceholderMap:
 class Replacement:
     kind: str
     placeholder: str
-    start: int
+    start: int  # in the original text
     end: int
 
 
@@ -69,68 +66,14 @@ class ProtectResult:
     replacements: list[Replacement]
 
 
-def _normalise(value: str) -> str:
-    return re.sub(r"[\s\-().]", "", value).lower()
-
-
-@functools.cache
-def _presidio_recognizers() -> tuple:
-    """Presidio's pattern recognizers, with tldextract kept offline (its default fetches the
-    public suffix list from the internet; the snapshot bundled in the package is enough)."""
-    import tldextract
-    from presidio_analyzer.predefined_recognizers import (
-        CreditCardRecognizer,
-        EmailRecognizer,
-        IbanRecognizer,
-        IpRecognizer,
-        PhoneRecognizer,
-    )
-    from presidio_analyzer.predefined_recognizers.generic import email_recognizer
-
-    email_recognizer.tldextract = _OfflineTldextract(
-        tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
-    )
-    return (
-        EmailRecognizer(),
-        IbanRecognizer(),
-        IpRecognizer(),
-        CreditCardRecognizer(),
-        PhoneRecognizer(supported_regions=("US", "GB", "CN", "DE", "FR", "IN", "CA", "AU", "SG", "HK")),
-    )
-
-
-class _OfflineTldextract:
-    """Stands in for the `tldextract` module inside Presidio's e-mail recognizer."""
-
-    def __init__(self, extractor) -> None:
-        self.extract = extractor
-
-
-def _presidio_spans(text: str) -> list[Span]:
-    spans = []
-    for recognizer in _presidio_recognizers():
-        for result in recognizer.analyze(text, entities=recognizer.supported_entities, nlp_artifacts=None):
-            kind = _PRESIDIO_KINDS.get(result.entity_type)
-            if kind and result.score >= 0.4:
-                spans.extend(_ascii_core(text, kind, result.start, result.end))
-    return spans
-
-
-def _ascii_core(text: str, kind: str, start: int, end: int) -> list[Span]:
-    r"""Presidio's \w-based patterns run on into adjacent Chinese (至matthew@…): trim that off."""
-    while start < end and not text[start].isascii():
-        start += 1
-    while end > start and not text[end - 1].isascii():
-        end -= 1
-    return [Span(kind, start, end, text[start:end])] if end > start else []
-
-
 def find_personal_data(text: str, *, known_names: Sequence[str] = ()) -> list[Span]:
-    """Non-overlapping findings, in text order."""
+    """Non-overlapping findings, in text order; `known_names` come from the user directory."""
     if not text:
         return []
-    found = [*structured_spans(text), *_presidio_spans(text), *name_spans(text, known_names=known_names)]
-    found.sort(key=lambda s: (_PRIORITY[s.kind], -(s.end - s.start), s.start))
+    from router.pii.presidio import presidio_spans  # Presidio pulls in spaCy: load on first use
+
+    found = [*structured_spans(text), *presidio_spans(text), *name_spans(text, known_names=known_names)]
+    found.sort(key=lambda s: (_PRIORITY[s.kind], s.start - s.end, s.start))
     chosen: list[Span] = []
     for span in found:
         if all(span.end <= other.start or span.start >= other.end for other in chosen):
@@ -139,6 +82,7 @@ def find_personal_data(text: str, *, known_names: Sequence[str] = ()) -> list[Sp
 
 
 def protect_text(text: str, *, mapping: PlaceholderMap, known_names: Sequence[str] = ()) -> ProtectResult:
+    """Replace every finding by its placeholder, adding new values to `mapping`."""
     pieces, replacements, cursor = [], [], 0
     for span in find_personal_data(text, known_names=known_names):
         placeholder = mapping.placeholder_for(span.kind, span.value)
@@ -150,50 +94,52 @@ def protect_text(text: str, *, mapping: PlaceholderMap, known_names: Sequence[st
 
 
 def _mangled(placeholder: str) -> str:
-    """A pattern for a placeholder as models return it: any case, spaces, HTML-escaped,
-    markdown-escaped underscore, or with its angle brackets dropped."""
+    r"""A pattern for a placeholder as models return it: any case, spaces inside, HTML-escaped
+    (`&lt;PERSON_1&gt;`), markdown-escaped (`\<PERSON\_1\>`), or with its brackets dropped."""
     kind, number = placeholder.strip("<>").rsplit("_", 1)
-    core = rf"{re.escape(kind)}{_PLACEHOLDER_SHAPE}{number}(?!\d)"
+    core = rf"{re.escape(kind)}\s*\\?_?\s*{number}(?!\d)"
     return rf"(?:<|&lt;|\\<)\s*{core}\s*(?:>|&gt;|\\>)|(?<![A-Za-z]){core}"
 
 
 @functools.lru_cache(maxsize=256)
 def _restore_pattern(placeholders: tuple[str, ...]) -> re.Pattern:
-    alternatives = "|".join(f"(?P<p{i}>{_mangled(p)})" for i, p in enumerate(placeholders))
-    return re.compile(alternatives, re.IGNORECASE)
+    return re.compile("|".join(f"(?P<p{i}>{_mangled(p)})" for i, p in enumerate(placeholders)), re.IGNORECASE)
 
 
 def restore_text(text: str, *, mapping: PlaceholderMap) -> str:
+    """Put the original values back; placeholders the map does not know are left as they are."""
     if not mapping.values or not text:
         return text
-    placeholders = tuple(sorted(mapping.values, key=len, reverse=True))
-    pattern = _restore_pattern(placeholders)
+    placeholders = tuple(sorted(mapping.values, key=len, reverse=True))  # <PERSON_10> before <PERSON_1>
 
-    def replace(match: re.Match) -> str:
-        index = int(next(name for name, value in match.groupdict().items() if value is not None)[1:])
-        return mapping.values[placeholders[index]]
+    def original(match: re.Match) -> str:
+        return mapping.values[placeholders[int(match.lastgroup[1:])]]
 
-    return pattern.sub(replace, html.unescape(text) if "&lt;" in text else text)
+    return _restore_pattern(placeholders).sub(original, text)
 
 
-_PARTIAL_TAIL = re.compile(r"(?:<|&(?:l(?:t;?)?)?|\\<?)?\s*[A-Za-z]*_?\s*\d*\s*$")
+# The end of a chunk that could still grow into a placeholder: a (partial) opening bracket,
+# letters, underscore, digits and a (partial) closing one: `<PER`, `&lt; PERSON_1 &g`, `PERSON_1`.
+_PARTIAL_TAIL = re.compile(
+    r"(?:(?:<|&(?:l(?:t;?)?)?|\\<?)\s*)?[A-Za-z]*\s*\\?_?\s*\d*\s*(?:&(?:g(?:t)?)?|\\)?$"
+)
 
 
 class StreamRestorer:
-    """Restores placeholders in a stream of chunks, holding back a tail that could still
-    grow into a placeholder (`<PER` + `SON_1>`)."""
+    """Restores placeholders in a stream of chunks from a model. Concatenated, what it returns
+    equals `restore_text` on the whole stream, wherever the chunks were split."""
 
     def __init__(self, mapping: PlaceholderMap) -> None:
         self._mapping = mapping
         self._pending = ""
 
     def feed(self, chunk: str) -> str:
+        """Text safe to emit now; a tail that could be part of a placeholder is held back."""
         self._pending += chunk
         if not self._mapping.values:
             ready, self._pending = self._pending, ""
             return ready
-        tail = _PARTIAL_TAIL.search(self._pending)
-        cut = tail.start() if tail and tail.group().strip() else len(self._pending)
+        cut = _PARTIAL_TAIL.search(self._pending).start()
         ready, self._pending = self._pending[:cut], self._pending[cut:]
         return restore_text(ready, mapping=self._mapping)
 

@@ -12,7 +12,7 @@ surnames (public domain), the Hundred Family Surnames and common given-name char
 
 import functools
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +21,7 @@ from router.pii import Span
 _DATA = Path(__file__).parent / "data"
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Mx|Sir|Dame)\.?"
 _SUFFIXES = r"(?:Jr\.?|Sr\.?|II|III|IV|MD|PhD|DDS|DVM|Esq\.?)"
-_CAP_WORD = r"[A-Z][a-z]+(?:['-][A-Z]?[a-z]+)?"
+_CAP_WORD = r"[A-Z][a-z]+(?:['-][A-Z][a-z]+)?"  # O'Brien, Smith-Jones; not the "'s" of Smith's
 # A lookahead, so that "Ask Maria Gonzalez" is also tried from "Maria".
 _EN_CANDIDATE = re.compile(
     rf"(?<![A-Za-z])(?=(?:({_TITLES})\s+)?({_CAP_WORD})(?:\s+[A-Z]\.)?\s+({_CAP_WORD})"
@@ -29,30 +29,36 @@ _EN_CANDIDATE = re.compile(
 )
 _TITLED = re.compile(rf"(?<![A-Za-z])({_TITLES})\s+({_CAP_WORD})(?![A-Za-z])")
 _EN_CUE = re.compile(
-    r"(?:contact|manager|owner|hire|employee|colleague|dear|hi|hello|attn|cc|signed by|approved by|"
+    r"(?<![A-Za-z])(?:contact|manager|owner|hire|employee|colleague|dear|hi|hello|attn|cc|signed by|approved by|"
     r"assigned to|reports to|submitted by|requested by|from|to|for|by|with)\s*[:,]?\s*$",
     re.IGNORECASE,
 )
 # Capitalised words that follow a given name without being a surname ("Victoria Street").
-_NOT_SURNAMES = frozenset(
-    "street road avenue drive square policy policies team office department center centre building "
-    "university college school hospital bank group inc ltd corp company project update report plan "
-    "police council government airport station river county city state "
-    "monday tuesday wednesday thursday friday saturday sunday january february march april may june "
-    "july august september october november december".split()
-)
+_NOT_SURNAMES = frozenset((
+    "street", "road", "avenue", "drive", "square", "policy", "policies", "team", "office", "department",
+    "center", "centre", "building", "university", "college", "school", "hospital", "bank", "group", "inc",
+    "ltd", "corp", "company", "project", "update", "report", "plan", "police", "council", "government",
+    "airport", "station", "river", "county", "city", "state", "island", "bay", "district", "act", "festival",
+    "constitution", "institute", "museum", "church", "cathedral", "mountain", "lake", "beach", "valley",
+    "catholic", "catholics", "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday",
+    "january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+    "november", "december",
+))  # fmt: skip
 
-_ZH_BEFORE = (
-    "联系人", "员工", "审批人", "经理", "负责人", "申请人", "同事", "联系", "致", "由", "报销人", "收件人", "签字人",
-    "客户", "主管", "总监", "专员", "助理", "老师", "候选人", "出差人", "姓名", "代表", "乙方", "甲方", "发给", "交给",
-    "请", "与", "和", "给", "找", "问", "对接人", "接口人", "审核人", "经办人", "领导", "组长", "工程师",
+# Role nouns right before a name: after one of them, any one or two characters may be a given name.
+_ZH_ROLES = (
+    "联系人", "员工", "审批人", "经理", "负责人", "申请人", "同事", "报销人", "收件人", "签字人", "客户", "主管",
+    "总监", "专员", "助理", "老师", "候选人", "出差人", "姓名", "代表", "乙方", "甲方", "对接人", "接口人", "审核人",
+    "经办人", "领导", "组长", "工程师",
 )  # fmt: skip
+_ZH_BEFORE = (*_ZH_ROLES, "联系", "致", "由", "发给", "交给", "请", "与", "和", "给", "找", "问")
 _ZH_TITLE_AFTER = ("先生", "女士", "小姐", "经理", "总监", "主管", "同学", "老师", "同志")
 _ZH_AFTER = (
     "的", "说", "已", "将", "负责", "提交", "于", "在", "电话", "手机", "邮箱", "审批", "确认", "签字", "申请", "联系",
     "和", "与", "及", "等", "是", "会", "来", "去", "请", "发", "收", "处",
 )  # fmt: skip
 _ZH_CUE_GAP = "：: "
+_CUE_WINDOW = 16  # characters before a candidate name searched for a cue
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
@@ -101,7 +107,8 @@ def _english(text: str) -> Iterator[Span]:
         yield Span("PERSON", match.start(), match.end(), match.group())
     for match in _EN_CANDIDATE.finditer(text):
         title, first, last, suffix = match.groups()
-        if title or _english_pair(first.lower(), last.lower(), cued=bool(_EN_CUE.search(text[: match.start()]))):
+        cued = _EN_CUE.search(text[max(0, match.start() - _CUE_WINDOW) : match.start()]) is not None
+        if title or _english_pair(first.lower(), last.lower(), cued=cued):
             start = match.start(1) if title else match.start(2)
             end = match.end(4) if suffix else match.end(3)
             yield Span("PERSON", start, end, text[start:end])
@@ -126,19 +133,25 @@ def _chinese(text: str) -> Iterator[Span]:
         surname = text[index : index + 2] if text[index : index + 2] in names.zh_family else char
         if surname not in names.zh_family:
             continue
-        cued_before = text[:index].rstrip(_ZH_CUE_GAP).endswith(_ZH_BEFORE)
+        before = text[max(0, index - _CUE_WINDOW) : index].rstrip(_ZH_CUE_GAP)
+        cued_before = before.endswith(_ZH_BEFORE)
         in_slot = cued_before or index == 0 or not _CJK.match(text[index - 1])
         given_at = index + len(surname)
-        ends = [
-            given_at + length
-            for length in (2, 1)
-            if given_at + length <= len(text) and all(c in names.zh_given for c in text[given_at : given_at + length])
-        ]
+        ends = _given_ends(text, given_at, names.zh_given.__contains__)
+        if not ends and before.endswith(_ZH_ROLES):
+            ends = _given_ends(text, given_at, lambda c: bool(_CJK.match(c)))
         end = next((e for e in ends if _zh_name_ends_at(text, e, in_slot=in_slot)), None)
         if end is None and cued_before and ends:
             end = ends[0]  # most given names have two characters
         if end is not None:
             yield Span("PERSON", index, end, text[index:end])
+
+
+def _given_ends(text: str, start: int, is_given: Callable[[str], bool]) -> list[int]:
+    """Where a given name of two, then of one character, starting at `start`, would end."""
+    return [
+        start + n for n in (2, 1) if start + n <= len(text) and all(map(is_given, text[start : start + n]))
+    ]
 
 
 def _zh_name_ends_at(text: str, end: int, *, in_slot: bool) -> bool:

@@ -11,9 +11,6 @@ from collections.abc import Iterator
 from router.pii import Span
 from router.pii.validators import card_number_ok, cn_resident_id_ok, iban_ok
 
-_NOT_DIGIT_BEFORE = r"(?<![\d\w.+-])"
-_NOT_DIGIT_AFTER = r"(?![\d])"
-
 
 @functools.cache
 def _compiled() -> dict[str, re.Pattern]:
@@ -33,7 +30,7 @@ def _compiled() -> dict[str, re.Pattern]:
         "CN_MOBILE": re.compile(r"(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)"),
         "CN_LANDLINE": re.compile(r"(?<!\d)(?:\+?86[ -]?)?0\d{2,3}[ -]\d{7,8}(?!\d)"),
         "INTL_PHONE": re.compile(
-            r"(?<![\w+])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-]?|001[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]?\d{3,4}"
+            r"(?<![\w+])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]?\d{3,4}"
             r"(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\d])",
             re.IGNORECASE,
         ),

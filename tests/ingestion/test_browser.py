@@ -27,7 +27,7 @@ def test_a_kb_admin_uploads_a_file_and_watches_it_reach_indexed(
         row = page.locator("#documents tr", has_text="remote-work-policy")
         expect(row.locator("[data-role=status]")).to_have_text("indexed", timeout=120_000)
         expect(row.locator("[data-role=chunks]")).not_to_have_text("0")
-        page.click("text=remote-work-policy")
+        row.locator("a").first.click()
         expect(page.locator("pre.chunk").first).to_contain_text("remotely")
 
     document = Document.objects.get(original_name="remote-work-policy.md")

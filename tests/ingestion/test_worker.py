@@ -58,6 +58,7 @@ def test_the_ingest_command_waits_for_the_worker_and_prints_json(celery_worker, 
     good.write_bytes(HANDBOOK)
     empty = tmp_path / "empty.txt"
     empty.write_bytes(b"")
+    group("employees")
     out = StringIO()
 
     call_command("ingest", str(good), str(empty), "--groups", "employees", "--json", stdout=out)

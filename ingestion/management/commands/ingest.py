@@ -71,7 +71,7 @@ class Command(BaseCommand):
                     rows[path] = self._row(path, document_id, "failed", "deleted while ingesting", 0)
                 elif doc.status not in IN_PROGRESS:
                     rows[path] = self._row(path, doc.pk, doc.status, doc.failure_reason, doc.chunk_count)
-            if len(rows) >= len(pending) or time.monotonic() > deadline:
+            if all(path in rows for path in pending) or time.monotonic() > deadline:
                 break
             time.sleep(0.5)
         for path, document_id in pending.items():

@@ -1,0 +1,68 @@
+"""`manage.py eval_redact`: de-identify a JSONL file, report counts, latency and, given gold
+values, the scores."""
+
+import io
+import json
+
+from django.core.management import call_command
+
+LINES = [
+    {
+        "id": "en-1",
+        "text": "Please forward the signed contract to Jacob Dean (jdean@example.net); if urgent call 871-860-7909.",
+        "pii": {"name": "Jacob Dean", "email": "jdean@example.net", "phone": "871-860-7909"},
+        "lang": "en",
+    },
+    {
+        "id": "zh-1",
+        "text": "员工徐建的身份证号为11010519491231002X，工资卡号6213930955972979267。",
+        "pii": {"name": "徐建", "idn": "11010519491231002X", "card": "6213930955972979267"},
+        "lang": "zh",
+    },
+]
+
+
+def run(tmp_path, lines):
+    source, out = tmp_path / "in.jsonl", tmp_path / "out.jsonl"
+    source.write_text(
+        "\n".join(json.dumps(line, ensure_ascii=False) for line in lines) + "\n", encoding="utf-8"
+    )
+    stdout = io.StringIO()
+    call_command("eval_redact", str(source), out=str(out), stdout=stdout)
+    written = [json.loads(line) for line in out.read_text(encoding="utf-8").splitlines()]
+    return json.loads(stdout.getvalue()), written
+
+
+def test_it_writes_redacted_lines_and_scores_them_against_gold_values(tmp_path):
+    summary, written = run(tmp_path, LINES)
+
+    assert [line["id"] for line in written] == ["en-1", "zh-1"]
+    assert written[0]["redacted"] == (
+        "Please forward the signed contract to <PERSON_1> (<EMAIL_1>); if urgent call <PHONE_1>."
+    )
+    assert written[1]["redacted"] == "员工<PERSON_1>的身份证号为<ID_1>，工资卡号<CARD_1>。"
+    assert summary["lines"] == 2
+    assert summary["replaced_by_kind"] == {"PERSON": 2, "EMAIL": 1, "PHONE": 1, "ID": 1, "CARD": 1}
+    assert summary["scores"] == {
+        "structured_removed": 1.0,
+        "names_removed": 1.0,
+        "other_words_destroyed": 0.0,
+    }
+    assert summary["p95_ms"] >= summary["p50_ms"] > 0
+
+
+def test_it_redacts_without_reading_the_gold_values(tmp_path):
+    with_gold, _ = run(tmp_path, LINES)
+    lying = [{**line, "pii": {"name": "nobody"}} for line in LINES]
+    _, written_with_lies = run(tmp_path, lying)
+    _, written_without = run(tmp_path, [{"id": line["id"], "text": line["text"]} for line in LINES])
+
+    assert written_with_lies == written_without
+    assert with_gold["replaced_by_kind"]["PERSON"] == 2
+
+
+def test_without_gold_values_there_are_no_scores(tmp_path):
+    summary, written = run(tmp_path, [{"id": "x", "text": "Nothing personal here."}])
+
+    assert written == [{"id": "x", "redacted": "Nothing personal here."}]
+    assert "scores" not in summary
