@@ -77,13 +77,13 @@ class DocumentViewSet(
     @action(detail=True, methods=["post"])
     def reingest(self, request, pk=None):
         document = self.get_object()
-        document_reingest(document=document)
+        document_reingest(document=document, by=request.user)
         document.refresh_from_db()
         return Response(DocumentSerializer(document).data, status=status.HTTP_202_ACCEPTED)
 
     def perform_destroy(self, instance: Document) -> None:
         try:
-            document_delete(document=instance)
+            document_delete(document=instance, by=self.request.user)
         except IndexUnavailable as exc:
             raise serializers.ValidationError(
                 {"detail": f"the index is unavailable, nothing deleted: {exc}"}

@@ -93,6 +93,7 @@ def document_submit(
             transaction.on_commit(lambda: document.file.storage.delete(old_file))
         if enqueue:
             transaction.on_commit(lambda: document_enqueue(document_id=document.pk))
+    _audit("document_upload", uploaded_by, document, outcome=outcome, sha256=sha256, size=len(data))
     return SubmitResult(document, outcome)
 
 
@@ -109,17 +110,27 @@ def document_enqueue(*, document_id: int) -> bool:
     return True
 
 
-def document_reingest(*, document: Document) -> None:
+def document_reingest(*, document: Document, by=None) -> None:
     Document.objects.filter(pk=document.pk).update(
         status=Status.QUEUED, progress=0, failure_reason="", updated_at=timezone.now()
     )
     transaction.on_commit(lambda: document_enqueue(document_id=document.pk))
+    _audit("document_reingest", by, document)
 
 
-def document_set_access(*, document: Document, groups: list[Group], sensitivity: str) -> None:
+def document_set_access(*, document: Document, groups: list[Group], sensitivity: str, by=None) -> None:
     """Change who may read a document; the index follows at once, without re-embedding."""
     if sensitivity not in Sensitivity.values:
         raise ValueError(f"unknown sensitivity {sensitivity!r}")
+    _audit(
+        "permission_change",
+        by,
+        document,
+        groups_before=sorted(document.groups.values_list("name", flat=True)),
+        groups_after=sorted(g.name for g in groups),
+        sensitivity_before=document.sensitivity,
+        sensitivity_after=sensitivity,
+    )
     document.sensitivity = sensitivity
     document.save(update_fields=["sensitivity", "updated_at"])
     document.groups.set(groups)
@@ -128,14 +139,26 @@ def document_set_access(*, document: Document, groups: list[Group], sensitivity:
     )
 
 
-def document_delete(*, document: Document) -> None:
+def document_delete(*, document: Document, by=None) -> None:
     """Chunks first: if the index is down this raises and the document stays listed."""
     index_delete(document_id=document.pk)
+    _audit("document_delete", by, document, sha256=document.sha256)
     stored = document.file.name
     storage = document.file.storage
     document.delete()
     if stored:
         storage.delete(stored)
+
+
+def _audit(kind: str, user, document: Document, **detail) -> None:
+    from kb_assistant.audit.services import audit_event
+
+    audit_event(
+        kind=kind,
+        user=user,
+        detail={"document_id": document.pk, "title": document.title, "version": document.version, **detail},
+        channel="web" if user is not None else "cli",
+    )
 
 
 def document_fail_after_retries(*, document_id: int, reason: str) -> None:

@@ -83,6 +83,7 @@ def document_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
                 document=document,
                 groups=list(form.cleaned_data["groups"]),
                 sensitivity=form.cleaned_data["sensitivity"],
+                by=request.user,
             )
             messages.success(request, _("Access updated."))
         except IndexUnavailable as exc:
@@ -96,7 +97,7 @@ def document_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
 @kb_admin_required
 @require_POST
 def document_reingest_view(request: HttpRequest, pk: int) -> HttpResponse:
-    document_reingest(document=get_object_or_404(Document, pk=pk))
+    document_reingest(document=get_object_or_404(Document, pk=pk), by=request.user)
     messages.success(request, _("Re-ingestion queued."))
     return redirect("kb:detail", pk=pk)
 
@@ -107,7 +108,7 @@ def document_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
     document = get_object_or_404(Document, pk=pk)
     title = document.title
     try:
-        document_delete(document=document)
+        document_delete(document=document, by=request.user)
     except IndexUnavailable as exc:
         messages.error(request, _("Not deleted: the index is unavailable (%s). Try again.") % exc)
         return redirect("kb:detail", pk=pk)

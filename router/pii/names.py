@@ -58,6 +58,7 @@ _ZH_AFTER = (
     "和", "与", "及", "等", "是", "会", "来", "去", "请", "发", "收", "处",
 )  # fmt: skip
 _ZH_CUE_GAP = "：: "
+_ZH_PUNCTUATION = "，。、；：！？（）《》“”,.;:!?()"
 _CUE_WINDOW = 16  # characters before a candidate name searched for a cue
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 
@@ -138,11 +139,12 @@ def _chinese(text: str) -> Iterator[Span]:
         in_slot = cued_before or index == 0 or not _CJK.match(text[index - 1])
         given_at = index + len(surname)
         ends = _given_ends(text, given_at, names.zh_given.__contains__)
-        if not ends and before.endswith(_ZH_ROLES):
-            ends = _given_ends(text, given_at, lambda c: bool(_CJK.match(c)))
         end = next((e for e in ends if _zh_name_ends_at(text, e, in_slot=in_slot)), None)
-        if end is None and cued_before and ends:
+        after_role = before.endswith(_ZH_ROLES)
+        if end is None and ends and after_role:
             end = ends[0]  # most given names have two characters
+        if end is None and after_role:  # given-name characters we do not know: only up to punctuation
+            end = next((e for e in _given_ends(text, given_at, _CJK.fullmatch) if _zh_closed_at(text, e)), None)
         if end is not None:
             yield Span("PERSON", index, end, text[index:end])
 
@@ -152,6 +154,10 @@ def _given_ends(text: str, start: int, is_given: Callable[[str], bool]) -> list[
     return [
         start + n for n in (2, 1) if start + n <= len(text) and all(map(is_given, text[start : start + n]))
     ]
+
+
+def _zh_closed_at(text: str, end: int) -> bool:
+    return end == len(text) or text[end] in _ZH_PUNCTUATION or text.startswith((*_ZH_TITLE_AFTER, "的"), end)
 
 
 def _zh_name_ends_at(text: str, end: int, *, in_slot: bool) -> bool:

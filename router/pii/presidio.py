@@ -59,13 +59,14 @@ def presidio_spans(text: str) -> list[Span]:
         for result in recognizer.analyze(text, entities=recognizer.supported_entities, nlp_artifacts=None):
             kind = _KINDS.get(result.entity_type)
             if kind and result.score >= _MIN_SCORE:
-                spans.extend(_ascii_core(text, kind, result.start, result.end))
+                spans.extend(_trimmed(text, kind, result.start, result.end))
     return spans
 
 
-def _ascii_core(text: str, kind: str, start: int, end: int) -> list[Span]:
-    r"""Presidio's \w-based patterns run on into adjacent Chinese (至matthew@…): trim that off."""
-    while start < end and not text[start].isascii():
+def _trimmed(text: str, kind: str, start: int, end: int) -> list[Span]:
+    r"""Presidio's \w-based patterns run on into adjacent Chinese (至matthew@…), and its phone
+    matches keep the bracket that opens a remark ("(+44 20 7946 4357)"): trim those off."""
+    while start < end and (not text[start].isascii() or (text[start] == "(" and ")" not in text[start:end])):
         start += 1
     while end > start and not text[end - 1].isascii():
         end -= 1

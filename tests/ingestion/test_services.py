@@ -151,3 +151,17 @@ def test_changing_who_may_read_follows_into_the_index_at_once(empty_index, alice
     assert {c.document_id for c in found} == {document.pk}
     assert {c.metadata["sensitivity"] for c in found} == {"confidential"}
     assert vector.chunk_id in {c.chunk_id for c in found}
+
+
+@pytest.mark.django_db
+def test_uploads_access_changes_and_deletes_are_on_the_audit_record(empty_index, kim):
+    from kb_assistant.audit.models import AuditRecord
+
+    document = ingested("leave.md", POLICY_V1, user=kim)
+    document_set_access(document=document, groups=[group("hr")], sensitivity="restricted", by=kim)
+    document_delete(document=document, by=kim)
+
+    records = list(AuditRecord.objects.order_by("seq").values_list("kind", "username"))
+    assert records == [("document_upload", "kim"), ("permission_change", "kim"), ("document_delete", "kim")]
+    change = AuditRecord.objects.get(kind="permission_change").detail
+    assert change["groups_after"] == ["hr"] and change["sensitivity_after"] == "restricted"
