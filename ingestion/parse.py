@@ -59,7 +59,7 @@ def parse_document(data: bytes, filename: str, *, limits: ParseLimits = DEFAULT_
     if not data:
         raise ParseError("the file is empty")
     if len(data) > limits.max_bytes:
-        raise ParseError(f"the file is {_size(len(data))}, over the {_size(limits.max_bytes)} upload limit")
+        raise ParseError(f"the file is {len(data):,} bytes, over the {_size(limits.max_bytes)} upload limit")
     kind = detect_type(data, filename)
     if kind == "docx":
         _check_zip(data, limits)

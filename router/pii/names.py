@@ -144,12 +144,14 @@ def _chinese(text: str) -> Iterator[Span]:
         if end is None and ends and after_role:
             end = ends[0]  # most given names have two characters
         if end is None and after_role:  # given-name characters we do not know: only up to punctuation
-            end = next((e for e in _given_ends(text, given_at, _CJK.fullmatch) if _zh_closed_at(text, e)), None)
+            end = next(
+                (e for e in _given_ends(text, given_at, _CJK.fullmatch) if _zh_closed_at(text, e)), None
+            )
         if end is not None:
             yield Span("PERSON", index, end, text[index:end])
 
 
-def _given_ends(text: str, start: int, is_given: Callable[[str], bool]) -> list[int]:
+def _given_ends(text: str, start: int, is_given: Callable[[str], object]) -> list[int]:
     """Where a given name of two, then of one character, starting at `start`, would end."""
     return [
         start + n for n in (2, 1) if start + n <= len(text) and all(map(is_given, text[start : start + n]))

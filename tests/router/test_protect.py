@@ -147,6 +147,8 @@ def test_directory_names_are_found_even_without_cues():
         "Version 2.4.1 shipped on 2026-11-25 with 3 fixes.",
         "公司的方向和平台建设由技术部负责。",
         "年假申请请在周五前提交给人力资源部。",
+        "本手册适用于上海和苏州办公室的所有新员工。",
+        "员工关系与 HR 业务伙伴负责此事。",
     ],
 )
 def test_ordinary_business_text_is_left_alone(text):
