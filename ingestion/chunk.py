@@ -82,7 +82,7 @@ def chunk_document(
     parsed: ParsedDocument, *, count_tokens: CountTokens, max_tokens: int = 200, overlap_tokens: int = 40
 ) -> list[Chunk]:
     """Chunks of whole sentences, at most `max_tokens` with their heading; each chunk repeats
-    the last sentences (up to `overlap_tokens`) of the previous one in the same section, so
+    the last sentences (up to `overlap_tokens`) of the previous one under the same heading, so
     that an answer spanning the cut is still found whole. A chunk never spans a change of
     heading or page; only a sentence longer than the budget is cut, at a space or comma
     near its middle, or between characters when it has none."""
@@ -90,18 +90,9 @@ def chunk_document(
         raise ValueError("max_tokens must be at least 16: a heading takes up to half of it")
     chunks: list[Chunk] = []
     for heading, page, sections in _groups(parsed.sections):
-        heading = _short_heading(heading, count_tokens, max_tokens // 2)
-        heading_tokens = count_tokens(heading) if heading else 0
+        heading, heading_tokens = _short_heading(heading, count_tokens, max_tokens // 2)
         budget = max_tokens - heading_tokens
-        pieces = [
-            _Piece(text, tokens, opens_section=n == 0)
-            for section in sections
-            for n, (text, tokens) in enumerate(
-                fitted
-                for sentence in split_sentences(section.text)
-                for fitted in _fit(sentence, count_tokens, budget)
-            )
-        ]
+        pieces = _pieces(sections, count_tokens, budget)
         for text, tokens in _pack(pieces, budget, overlap_tokens):
             chunks.append(Chunk(text, heading, page, len(chunks), tokens + heading_tokens))
     return chunks
@@ -119,6 +110,15 @@ def _groups(sections: list[Section]) -> Iterator[tuple[str, int | None, list[Sec
         yield run[0].heading, run[0].page, run
 
 
+def _pieces(sections: list[Section], count_tokens: CountTokens, budget: int) -> list[_Piece]:
+    """The sentences of consecutive sections, each counted once, long ones cut to the budget."""
+    pieces: list[_Piece] = []
+    for section in sections:
+        fitted = [piece for s in split_sentences(section.text) for piece in _fit(s, count_tokens, budget)]
+        pieces += [_Piece(text, tokens, opens_section=n == 0) for n, (text, tokens) in enumerate(fitted)]
+    return pieces
+
+
 _CUT = re.compile(r"[\s,，、;；:：]")
 
 
@@ -134,12 +134,14 @@ def _fit(text: str, count_tokens: CountTokens, budget: int) -> list[tuple[str, i
     return [piece for half in halves if half for piece in _fit(half, count_tokens, budget)]
 
 
-def _short_heading(heading: str, count_tokens: CountTokens, limit: int) -> str:
-    """A heading path within `limit` tokens: its outer levels go first, then its end."""
+def _short_heading(heading: str, count_tokens: CountTokens, limit: int) -> tuple[str, int]:
+    """A heading path within `limit` tokens, with its count: outer levels go first, then its end."""
+    if not heading:
+        return "", 0
     parts = heading.split(" > ")
     while len(parts) > 1 and count_tokens(" > ".join(parts)) > limit:
         parts.pop(0)
-    return _fit(" > ".join(parts), count_tokens, limit)[0][0] if heading else ""
+    return _fit(" > ".join(parts), count_tokens, limit)[0]
 
 
 def _pack(pieces: list[_Piece], budget: int, overlap: int) -> Iterator[tuple[str, int]]:

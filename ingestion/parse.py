@@ -93,6 +93,8 @@ _BINARY_MAGIC = {
     b"7z\xbc\xaf": "a 7-Zip archive",
 }
 _OLE = b"\xd0\xcf\x11\xe0"  # old .doc/.xls, and also what Word makes of a password-protected .docx
+_OLE_DESCRIPTION = "an old-format or password-protected Office file"
+_DAMAGED_ZIP = "a damaged zip archive"
 
 
 def detect_type(data: bytes, filename: str) -> str:
@@ -109,7 +111,7 @@ def detect_type(data: bytes, filename: str) -> str:
             "the Word document is password-protected or in the old .doc format; "
             "save it as an unprotected .docx and upload it again"
         )
-    if claimed == "docx" and sniffed == "a damaged zip archive":
+    if claimed == "docx" and sniffed == _DAMAGED_ZIP:
         raise ParseError("the Word document is damaged (its zip structure cannot be read)")
     if sniffed == claimed or (claimed in _TEXT_TYPES and sniffed in _TEXT_TYPES):
         return claimed  # HTML inside .md or .txt is still that document's text
@@ -117,9 +119,6 @@ def detect_type(data: bytes, filename: str) -> str:
         f"the file is named {extension} but its content is {_describe(sniffed)}; "
         "upload it with its real extension"
     )
-
-
-_OLE_DESCRIPTION = "an old-format or password-protected Office file"
 
 
 def _sniff(data: bytes) -> str:
@@ -145,7 +144,7 @@ def _sniff_zip(data: bytes) -> str:
     try:
         names = set(zipfile.ZipFile(io.BytesIO(data)).namelist())
     except (zipfile.BadZipFile, OSError, ValueError):
-        return "a damaged zip archive"
+        return _DAMAGED_ZIP
     if "word/document.xml" in names:
         return "docx"
     return next((kind for part, kind in _OFFICE_ZIPS.items() if part in names), "a zip archive")
@@ -280,11 +279,13 @@ _ATX = re.compile(r"^ {0,3}(#{1,6})\s+(.*?)(?:\s+#+)?\s*$")
 _SETEXT = re.compile(r"^ {0,3}(=+|-+)\s*$")
 _FENCE = re.compile(r"^ {0,3}(```|~~~)")
 _TABLE_RULE = re.compile(r"^\s*\|?\s*:?-{3,}:?\s*(\|\s*:?-{3,}:?\s*)*\|?\s*$")
+_RAW_HTML_OPEN = re.compile(r"<!--|<(script|style)\b", re.IGNORECASE)
 
 
 def _parse_markdown(data: bytes) -> _Outline:
     text = _decode_text(data).replace("\r\n", "\n")
     _refuse_binary_text(text)
+    text = _without_scripts(text)
     outline = _Outline()
     front = _FRONT_MATTER.match(text)
     if front:
@@ -321,6 +322,23 @@ def _parse_markdown(data: bytes) -> _Outline:
     return outline
 
 
+def _without_scripts(text: str) -> str:
+    """Markdown may embed HTML; its scripts, styles and comments are not content. One pass
+    with str.find, not a lazy regex, which would rescan to the end after every unclosed tag."""
+    lower = text.lower()
+    kept, at = [], 0
+    for opening in _RAW_HTML_OPEN.finditer(text):
+        if opening.start() < at:
+            continue
+        closing = f"</{opening.group(1).lower()}" if opening.group(1) else "-->"
+        end = lower.find(closing, opening.end())
+        if end < 0:
+            break  # unclosed: the rest stays text
+        kept.append(text[at : opening.start()])
+        at = lower.find(">", end) + 1 or len(text)
+    return "".join(kept) + text[at:]
+
+
 def _strip_markdown(line: str) -> str:
     line = re.sub(r"!?\[([^\]]*)\]\([^)]*\)", r"\1", line)  # links and images keep their text
     line = re.sub(r"<[^>]+>", "", line)
@@ -335,7 +353,7 @@ _SKIPPED_TAGS = {"script", "style", "noscript", "iframe", "object", "embed", "te
 _SKIPPED_TAGS |= {"button", "select", "textarea", "canvas", "audio", "video"}
 _BLOCK_TAGS = {
     "address", "article", "aside", "blockquote", "br", "caption", "dd", "details", "div", "dl", "dt",
-    "fieldset", "figcaption", "figure", "footer", "form", "header", "hr", "li", "main", "nav", "ol",
+    "fieldset", "figcaption", "figure", "footer", "form", "header", "hr", "li", "main", "ol",
     "p", "pre", "section", "summary", "table", "tbody", "thead", "ul",
 }  # fmt: skip
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
@@ -343,8 +361,9 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 
 def _parse_html(data: bytes) -> _Outline:
     """Only text leaves this function: scripts, styles, embedded objects, comments and hidden
-    elements are skipped, and attributes (event handlers included) are never read."""
+    elements are removed first, and attributes (event handlers included) are never read."""
     from bs4 import BeautifulSoup
+    from bs4.element import PreformattedString
 
     try:
         soup = BeautifulSoup(_decode_text(data), "lxml")
@@ -352,9 +371,13 @@ def _parse_html(data: bytes) -> _Outline:
         raise
     except Exception as exc:  # a hostile page must not crash ingestion, whatever lxml makes of it
         raise ParseError(f"the HTML cannot be read ({exc.__class__.__name__})") from exc
+    title = " ".join(soup.title.get_text().split()) if soup.title else ""
+    for element in soup.find_all(lambda tag: tag.name in _SKIPPED_TAGS or _hidden(tag)):
+        element.decompose()
+    for markup in soup.find_all(string=lambda s: isinstance(s, PreformattedString)):  # comments, CDATA
+        markup.extract()
     outline = _html_outline(soup.body or soup)
-    if soup.title and soup.title.get_text(strip=True):
-        outline.title = " ".join(soup.title.get_text().split())
+    outline.title = title or outline.title
     if not outline.sections:
         raise ParseError("HTML has no readable text (only scripts, styles or markup)")
     return outline
@@ -362,7 +385,7 @@ def _parse_html(data: bytes) -> _Outline:
 
 def _html_outline(root) -> _Outline:
     """Walks the tree with an explicit stack: pages may nest deeper than Python recursion."""
-    from bs4.element import NavigableString, PreformattedString, Tag
+    from bs4.element import NavigableString
 
     outline = _Outline()
     inline: list[str] = []
@@ -378,10 +401,7 @@ def _html_outline(root) -> _Outline:
             if stack.pop()[1]:
                 end_block()
         elif isinstance(node, NavigableString):
-            if not isinstance(node, PreformattedString):  # comments, doctypes, CDATA
-                inline.append(str(node))
-        elif not isinstance(node, Tag) or node.name in _SKIPPED_TAGS or _hidden(node):
-            continue
+            inline.append(str(node))
         elif re.fullmatch(r"h[1-6]", node.name):
             end_block()
             outline.heading(int(node.name[1]), node.get_text(" "))
@@ -412,8 +432,13 @@ def _parse_pdf(data: bytes) -> _Outline:
     if not any(text.strip() for lines in pages for text, _ in lines):
         raise ParseError("the PDF has no text layer (a scan?); OCR is not supported, upload a PDF with text")
     outline = _pdf_outline(pages)
-    outline.title = metadata_title or outline.title
+    outline.title = outline.title if _placeholder_title(metadata_title) else metadata_title
     return outline
+
+
+def _placeholder_title(title: str | None) -> bool:
+    """What PDF tools write when nobody set a title; the first heading says more."""
+    return not title or title.lower() in {"untitled", "(anonymous)"} or title.startswith("Microsoft Word - ")
 
 
 _Line = tuple[str, float]  # the text of one line and its largest font size
@@ -490,31 +515,32 @@ def _pdf_lines(page) -> list[_Line]:
 
 
 def _pdf_outline(pages: list[list[_Line]]) -> _Outline:
-    """Lines set larger than the body text are headings, the largest size being level 1;
-    body lines between them are reflowed into paragraphs. The heading path carries across
+    """Short lines set larger than the body text are headings, the largest size being level 1;
+    consecutive heading lines of one size are one wrapped heading, unless the next is numbered.
+    Body lines between headings are reflowed into paragraphs. The heading path carries across
     pages, as a section does."""
-    body_size = Counter(round(size) for lines in pages for text, size in lines for _ in text).most_common(1)
-    body = body_size[0][0] if body_size else 0
-    heading_sizes = sorted(
-        {
-            round(s)
-            for lines in pages
-            for text, s in lines
-            if body and round(s) >= body * 1.15 and len(text) <= 120
-        },
-        reverse=True,
-    )
+    sizes = Counter(round(size) for lines in pages for text, size in lines for _ in text)
+    body = sizes.most_common(1)[0][0] if sizes else 0
+
+    def is_heading(text: str, size: float) -> bool:
+        return body > 0 and round(size) >= body * 1.15 and len(text) <= 120 and bool(_WORD.search(text))
+
+    levels = sorted({round(s) for lines in pages for text, s in lines if is_heading(text, s)}, reverse=True)
     outline = _Outline()
     for number, lines in enumerate(pages, 1):
         paragraph: list[str] = []
+        heading, heading_size = "", None
         for text, size in lines:
-            if round(size) in heading_sizes and len(text) <= 120 and _WORD.search(text):
-                for line in _reflow(paragraph, widest_wrap=math.inf):
-                    outline.add(line, number)
-                paragraph.clear()
-                outline.heading(heading_sizes.index(round(size)) + 1, text)
-            else:
+            if not is_heading(text, size):
                 paragraph.append(text)
+                heading_size = None
+                continue
+            for line in _reflow(paragraph, widest_wrap=math.inf):
+                outline.add(line, number)
+            paragraph.clear()
+            wrapped = heading_size == round(size) and not _LIST_OR_ROW.match(text)
+            heading, heading_size = (f"{heading} {text}" if wrapped else text), round(size)
+            outline.heading(levels.index(heading_size) + 1, heading)
         for line in _reflow(paragraph, widest_wrap=math.inf):
             outline.add(line, number)
     return outline

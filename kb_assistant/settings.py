@@ -228,3 +228,7 @@ LOGGING = {
     # Vendor clients log every HTTP request at INFO; their failures reach us as exceptions.
     "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "openai", "chromadb", "urllib3")},
 }
+
+# Audit log: records older than this are removed by `manage.py audit_expire`, which leaves
+# a signed checkpoint so the remaining chain still verifies.
+AUDIT_RETENTION_DAYS = env_int("AUDIT_RETENTION_DAYS", 365, minimum=1)

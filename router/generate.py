@@ -159,17 +159,15 @@ def local_answer(
     if not passages or not condensed.kept:
         return no_context_answer(question), "fixed reply"
     context = condensed.render()
-    drafted = _local_model_draft(question, context)
+    drafted = _local_model_draft(question, context, min(LOCAL_MODEL_MAX_TOKENS, config.answer_max_tokens))
     if drafted and is_grounded(drafted, context):
         return drafted, "model"
     return extractive_answer(question, _best_quotes(condensed)), "quoted passages"
 
 
-def _local_model_draft(question: str, context: str) -> str:
+def _local_model_draft(question: str, context: str, max_tokens: int) -> str:
     try:
-        completion = local_backend().stream(
-            cloud_messages(question, context, ()), max_tokens=LOCAL_MODEL_MAX_TOKENS, temperature=0.1
-        )
+        completion = local_backend().stream(cloud_messages(question, context, ()), max_tokens=max_tokens, temperature=0.1)
         return "".join(completion.chunks).strip()
     except (BackendError, OSError, ValueError):
         return ""

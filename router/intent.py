@@ -12,11 +12,16 @@ classifier is trained from them in-process, with no LLM:
   regularisation are chosen by cross-validation on the training examples inside `train()`.
 """
 
+import hashlib
+import json
+import pickle
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
+from django.conf import settings
 
 OUT_OF_SCOPE = "out_of_scope"
 NO_LABELS = "general"  # what classify_intent answers before any label is configured
@@ -220,10 +225,27 @@ def _current_classifier() -> IntentClassifier | None:
 
 
 def _train_from_labels() -> IntentClassifier | None:
-    from ingestion.embed import get_embedder
+    from ingestion.embed import embedding_model_path, get_embedder
     from router.models import IntentLabel
 
     examples = IntentLabel.objects.training_examples(out_of_scope_label=OUT_OF_SCOPE)
     if not any(label != OUT_OF_SCOPE for _, label in examples):
         return None
-    return IntentClassifier.train(examples, embedder=get_embedder(), out_of_scope_label=OUT_OF_SCOPE)
+    # Cross-validated training takes tens of seconds on two cores; every process (web workers,
+    # the Celery worker, commands) would pay it. A classifier trained on exactly these
+    # examples with this embedding model is kept in the data folder and reused.
+    key = hashlib.sha256(json.dumps([str(embedding_model_path()), examples]).encode()).hexdigest()[:24]
+    cached = Path(settings.KB_DATA_DIR) / "cache" / f"intent-{key}.pickle"
+    if cached.exists():
+        with cached.open("rb") as handle:
+            model, threshold = pickle.load(handle)  # noqa: S301 - our own file in our own data folder
+        return IntentClassifier(
+            model=model, threshold=threshold, embedder=get_embedder(), out_of_scope_label=OUT_OF_SCOPE
+        )
+    classifier = IntentClassifier.train(examples, embedder=get_embedder(), out_of_scope_label=OUT_OF_SCOPE)
+    cached.parent.mkdir(parents=True, exist_ok=True)
+    partial = cached.with_suffix(".tmp")
+    with partial.open("wb") as handle:
+        pickle.dump((classifier._model, classifier.threshold), handle)
+    partial.replace(cached)  # atomic: a concurrent process never reads half a file
+    return classifier
