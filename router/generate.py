@@ -11,6 +11,7 @@ from router.answers import (
     Quote,
     chitchat_answer,
     extractive_answer,
+    is_chinese,
     is_grounded,
     no_context_answer,
     out_of_scope_answer,
@@ -26,7 +27,10 @@ from router.protect import PlaceholderMap, restore_text
 from router.trace import ComplianceAction, Trace
 
 QUOTES_IN_LOCAL_ANSWER = 3
-LOCAL_MODEL_MAX_TOKENS = 160
+LOCAL_MODEL_MAX_TOKENS = 120
+# The default small model writes English only and reads long prompts slowly on a CPU: past
+# this much context, or for a Chinese question, its draft is never kept, so it is not asked.
+LOCAL_MODEL_MAX_CONTEXT_CHARS = 1500
 
 
 @dataclass(frozen=True)
@@ -159,9 +163,10 @@ def local_answer(
     if not passages or not condensed.kept:
         return no_context_answer(question), "fixed reply"
     context = condensed.render()
-    drafted = _local_model_draft(question, context, min(LOCAL_MODEL_MAX_TOKENS, config.answer_max_tokens))
-    if drafted and is_grounded(drafted, context):
-        return drafted, "model"
+    if len(context) <= LOCAL_MODEL_MAX_CONTEXT_CHARS and not is_chinese(question):
+        drafted = _local_model_draft(question, context, min(LOCAL_MODEL_MAX_TOKENS, config.answer_max_tokens))
+        if drafted and is_grounded(drafted, context):
+            return drafted, "model"
     return extractive_answer(question, _best_quotes(condensed)), "quoted passages"
 
 

@@ -27,6 +27,7 @@ os.environ.update(
         "CHROMA_PORT": str(CHROMA_PORT),
         "DJANGO_ALLOW_ASYNC_UNSAFE": "true",  # Playwright's sync API runs an event loop in the test thread
         "HF_HUB_OFFLINE": "1",
+        "LOCAL_LLM_THREADS": "1",  # the loopback cloud server and the worker share the two cores
     }
 )
 for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DATABASE_URL", "DJANGO_SECRET_KEY", "LOCAL_LLM_PATH"):

@@ -28,9 +28,7 @@ PERSONAL_VALUES = [
 QUESTIONS = [
     "Compare the approval rules for trips abroad and domestic trips, explain why they differ, and who do I contact?",
     "Explain how annual leave and sick leave differ, and who should I contact in the UK and in China?",
-    "Why must the supplier contract include a data protection clause, and who signs it for us?",
     "比较不同金额的付款审批权限，并解释为什么大额付款需要CFO审批，联系人是谁？",
-    "Explain the VPN and laptop security rules, and who handles outages at night and why?",
     "为什么薪资档案必须保密？请解释案例记录的处理流程以及和解金额。",
 ]
 
