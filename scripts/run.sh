@@ -57,6 +57,8 @@ pids+=($!)
 
 echo "Ingesting the sample documents (already indexed ones are recognised and skipped)…"
 $PY manage.py load_samples
+echo "Warming the local models (the intent classifier trains once, then is reused)…"
+$PY manage.py warm_models
 
 .venv/bin/gunicorn kb_assistant.wsgi -c kb_assistant/gunicorn_conf.py --bind "0.0.0.0:$PORT" --worker-class gthread --workers 2 --threads 8 \
   --timeout 300 --access-logfile "$KB_DATA_DIR/logs/web-access.log" >"$KB_DATA_DIR/logs/web.log" 2>&1 &
