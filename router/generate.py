@@ -172,7 +172,9 @@ def local_answer(
 
 def _local_model_draft(question: str, context: str, max_tokens: int) -> str:
     try:
-        completion = local_backend().stream(cloud_messages(question, context, ()), max_tokens=max_tokens, temperature=0.1)
+        completion = local_backend().stream(
+            cloud_messages(question, context, ()), max_tokens=max_tokens, temperature=0.1
+        )
         return "".join(completion.chunks).strip()
     except (BackendError, OSError, ValueError):
         return ""
