@@ -17,7 +17,7 @@ from router.directory import directory_names
 from router.intent import classify_intent
 from router.policy import RouteInputs, decide_route
 from router.postprocess import ComplianceRules, postprocess
-from router.protect import PlaceholderMap, protect_text
+from router.protect import PlaceholderMap, find_personal_data, mask_known_values, protect_text
 from router.retrieve import RetrievedPassage, retrieve
 from router.rules import compliance_rules
 from router.sentences import sentence_vectors_for
@@ -115,17 +115,25 @@ def _run(request: AskRequest, trace: Trace, config: RouterConfig) -> Iterator[di
 
     with trace.stage("protect") as detail:
         known_names = directory_names()
-        protected_context = protect_text(context, mapping=request.mapping, known_names=known_names)
-        protected_question = protect_text(request.question, mapping=request.mapping, known_names=known_names)
-        protected_history = [
-            (role, protect_text(text, mapping=request.mapping, known_names=known_names).text)
-            for role, text in request.history
-        ]
-        detail.update(replaced=len(protected_context.replacements) + len(protected_question.replacements))
+        # Personal data in the passages this request drew on is registered first, so that it
+        # is masked wherever it resurfaces: in the question, or in earlier answers (history).
+        visible_values: set[str] = set()
+        for text in [request.question, *(p.text for p in passages)]:
+            for span in find_personal_data(text, known_names=known_names):
+                request.mapping.placeholder_for(span.kind, span.value)
+                visible_values.add(span.value)
+
+        def protect(text: str) -> str:
+            protected = protect_text(text, mapping=request.mapping, known_names=known_names).text
+            return mask_known_values(protected, mapping=request.mapping)
+
+        protected_context, protected_question = protect(context), protect(request.question)
+        protected_history = [(role, protect(text)) for role, text in request.history]
+        detail.update(placeholders=len(request.mapping.values))
 
     with trace.stage("route") as detail:
         cloud = generate.cloud_status()
-        messages = generate.cloud_messages(protected_question.text, protected_context.text, protected_history)
+        messages = generate.cloud_messages(protected_question, protected_context, protected_history)
         estimated_cost = cost_usd(
             prompt_tokens=estimate_tokens(generate.flatten(messages)),
             completion_tokens=config.answer_max_tokens,
@@ -164,11 +172,7 @@ def _run(request: AskRequest, trace: Trace, config: RouterConfig) -> Iterator[di
         "citations": [c.__dict__ for c in citations],
     }
 
-    rules = compliance_rules(
-        visible_texts=[request.question, *(p.text for p in passages)],
-        user=request.user,
-        known_names=known_names,
-    )
+    rules = compliance_rules(visible_values=visible_values, user=request.user, known_names=known_names)
     if decision.route == "cloud":
         outcome = yield from generate.cloud_answer(messages, request.mapping, rules, trace, config)
         if outcome.failed:

@@ -146,3 +146,16 @@ class StreamRestorer:
     def flush(self) -> str:
         ready, self._pending = self._pending, ""
         return restore_text(ready, mapping=self._mapping)
+
+
+_EMAIL_FRAGMENT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]*")
+
+
+def mask_known_values(text: str, *, mapping: PlaceholderMap) -> str:
+    """Replace every value the map already knows, wherever it appears, even where detection
+    alone would miss it (a name in an odd position, a value the model echoed back), and any
+    fragment of an e-mail address (an answer cut off mid-address)."""
+    for placeholder, value in sorted(mapping.values.items(), key=lambda item: len(item[1]), reverse=True):
+        if len(value) >= 3:
+            text = re.sub(re.escape(value), placeholder, text, flags=re.IGNORECASE)
+    return _EMAIL_FRAGMENT.sub(lambda match: mapping.placeholder_for("EMAIL", match.group()), text)

@@ -3,15 +3,12 @@
 from collections.abc import Sequence
 
 from router.postprocess import ComplianceRules
-from router.protect import find_personal_data
 from router.records import BlockedTerm, GlossaryTerm
 
 
-def compliance_rules(*, visible_texts: Sequence[str], user, known_names: Sequence[str]) -> ComplianceRules:
-    visible = {
-        span.value for text in visible_texts for span in find_personal_data(text, known_names=known_names)
-    }
-    visible |= {v for v in (user.email, user.get_full_name(), user.get_username()) if v}
+def compliance_rules(*, visible_values: set[str], user, known_names: Sequence[str]) -> ComplianceRules:
+    """visible_values: personal values in the question and in the passages the user may read."""
+    visible = visible_values | {v for v in (user.email, user.get_full_name(), user.get_username()) if v}
     return ComplianceRules(
         glossary=list(GlossaryTerm.objects.values_list("term", "preferred")),
         blocked_terms=list(BlockedTerm.objects.values_list("term", flat=True)),

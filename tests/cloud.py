@@ -32,6 +32,13 @@ def start_llama_server(model_path: str, port: int, log_path) -> subprocess.Popen
     return process
 
 
+class _QuietServer(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request, client_address) -> None:
+        """Clients hanging up mid-answer is what the fallback tests do on purpose."""
+
+
 class RecordingCloud:
     """Forwards /v1/* to the upstream server, recording each JSON body first.
 
@@ -44,8 +51,7 @@ class RecordingCloud:
         self.slow_seconds = 5.0
         self.requests: list[dict] = []
         self.calls = 0
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
-        self._server.daemon_threads = True
+        self._server = _QuietServer(("127.0.0.1", 0), self._handler())
         self.port = self._server.server_address[1]
         self.base_url = f"http://127.0.0.1:{self.port}/v1"
         threading.Thread(target=self._server.serve_forever, daemon=True).start()

@@ -19,4 +19,8 @@ def history_window(turns: Sequence[Turn], *, pairs: int = HISTORY_PAIRS) -> list
 
 
 def _cut(text: str) -> str:
-    return text if len(text) <= ANSWER_CHARS else text[: ANSWER_CHARS - 1].rstrip() + "…"
+    """Cut at a word boundary: half an e-mail address would slip past de-identification."""
+    if len(text) <= ANSWER_CHARS:
+        return text
+    head = text[: ANSWER_CHARS - 1]
+    return (head.rsplit(None, 1)[0] if " " in head else head).rstrip() + "…"

@@ -115,12 +115,105 @@ def _english(text: str) -> Iterator[Span]:
             yield Span("PERSON", start, end, text[start:end])
 
 
+# Chinese names written in pinyin ("Chen Jing", "Jing Chen"): a common surname next to one
+# or two pinyin syllables.
+_PINYIN_SURNAMES = frozenset(
+    [
+        "wang",
+        "li",
+        "zhang",
+        "liu",
+        "chen",
+        "yang",
+        "huang",
+        "zhao",
+        "wu",
+        "zhou",
+        "xu",
+        "sun",
+        "ma",
+        "zhu",
+        "hu",
+        "guo",
+        "he",
+        "lin",
+        "gao",
+        "luo",
+        "zheng",
+        "liang",
+        "xie",
+        "song",
+        "tang",
+        "han",
+        "feng",
+        "deng",
+        "cao",
+        "peng",
+        "zeng",
+        "xiao",
+        "tian",
+        "dong",
+        "pan",
+        "yuan",
+        "cai",
+        "jiang",
+        "yu",
+        "du",
+        "ye",
+        "cheng",
+        "wei",
+        "su",
+        "lu",
+        "ding",
+        "ren",
+        "shen",
+        "yao",
+        "jin",
+        "fu",
+        "zhong",
+        "cui",
+        "tan",
+        "liao",
+        "fan",
+        "qian",
+        "dai",
+        "lei",
+        "xiong",
+        "mao",
+        "hao",
+        "kong",
+        "shi",
+        "bai",
+        "qin",
+        "xue",
+        "yan",
+        "mo",
+        "ouyang",
+        "situ",
+    ]
+)
+_PINYIN_GIVEN = re.compile(
+    r"(?:(?:zh|ch|sh|[bpmfdtnlgkhjqxrzcsyw])?(?:iang|iong|uang|ang|eng|ing|ong|ian|iao|uai|uan|ai|ao|an|ei|en|er"
+    r"|ia|ie|in|iu|ou|ua|ui|un|uo|ue|a|e|i|o|u)){1,2}"
+)
+
+
+def _pinyin_name(first: str, last: str) -> bool:
+    return (first in _PINYIN_SURNAMES and _PINYIN_GIVEN.fullmatch(last) is not None) or (
+        last in _PINYIN_SURNAMES
+        and _PINYIN_GIVEN.fullmatch(first) is not None
+        and first not in _PINYIN_SURNAMES
+    )
+
+
 def _english_pair(first: str, last: str, *, cued: bool) -> bool:
     """A known given name starts a name unless it is also an everyday word ("Will", "Grant");
     then, as for an unknown first word after a cue, the second word must be a known surname."""
     names = _gazetteers()
     if last in _NOT_SURNAMES:
         return False
+    if _pinyin_name(first, last):
+        return True
     if first in names.given and first not in names.common:
         return True
     return last in names.family and (first in names.given or (cued and first not in names.common))

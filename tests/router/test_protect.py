@@ -259,3 +259,15 @@ def test_detection_never_touches_the_network():
     assert done.returncode == 0, done.stderr
     result = json.loads(done.stdout.strip().splitlines()[-1])
     assert result == {"attempts": [], "kinds": ["EMAIL", "PHONE"]}
+
+
+def test_known_values_and_email_fragments_are_masked_wherever_they_resurface():
+    from router.protect import mask_known_values
+
+    mapping = PlaceholderMap()
+    person = mapping.placeholder_for("PERSON", "Maria Gonzalez")
+
+    masked = mask_known_values("ask MARIA GONZALEZ (maria.gonzalez@", mapping=mapping)
+
+    assert masked == f"ask {person} (<EMAIL_1>"
+    assert "maria" not in masked.lower()
