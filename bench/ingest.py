@@ -15,9 +15,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import ROOT, django_in_temp_dir
-
-CORPUS = ROOT.parent / "shared" / "corpus" / "18f-handbook" / "pages"
+from _setup import django_in_temp_dir, ingest_handbook_edition
 
 
 def main() -> None:
@@ -26,31 +24,20 @@ def main() -> None:
     args = parser.parse_args()
     django_in_temp_dir()
 
-    from django.conf import settings
-
     from ingestion.embed import get_embedder
     from ingestion.models import Document
-    from ingestion.pipeline import ingest_document
-    from ingestion.services import document_submit
 
-    pages = sorted(CORPUS.rglob("*.md"))
     get_embedder()  # model load is start-up cost, not throughput
-    chunks = total_bytes = documents = 0
+    chunks = total_bytes = documents = edition = 0
     started = time.perf_counter()
-    copy = 0
     while chunks < args.min_chunks:
-        copy += 1
-        for page in pages:
-            # Each copy is new content (a new edition line), so dedupe does not skip it.
-            data = f"Edition {copy}\n\n".encode() + page.read_bytes()
-            result = document_submit(
-                filename=f"{copy}-{page.name}", data=data, uploaded_by=None, groups=[],
-                sensitivity="internal", max_bytes=settings.KB_UPLOAD_MAX_BYTES, enqueue=False,
-            )  # fmt: skip
-            outcome = ingest_document(result.document.pk)
-            chunks += outcome.chunks
-            total_bytes += len(data)
-            documents += 1
+        edition += 1
+        added_documents, added_chunks, added_bytes = ingest_handbook_edition(edition)
+        documents, chunks, total_bytes = (
+            documents + added_documents,
+            chunks + added_chunks,
+            total_bytes + added_bytes,
+        )
     seconds = time.perf_counter() - started
     failed = Document.objects.filter(status="failed").count()
     print(

@@ -14,9 +14,8 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from _setup import ROOT, django_in_temp_dir
+from _setup import django_in_temp_dir, ingest_handbook_edition
 
-CORPUS = ROOT.parent / "shared" / "corpus" / "18f-handbook" / "pages"
 LOCAL_STAGES = ("intent", "retrieve", "condense", "protect", "route")
 QUESTIONS = [
     "How many days of annual leave do I get?",
@@ -40,26 +39,16 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def build_index(min_chunks: int) -> int:
-    from django.conf import settings
     from django.core.management import call_command
 
-    from ingestion.pipeline import ingest_document
-    from ingestion.services import document_submit
+    from ingestion.store import index_count
 
     call_command("seed_demo", verbosity=0, stdout=open("/dev/null", "w"))  # noqa: SIM115
     call_command("load_samples", sync=True, stdout=open("/dev/null", "w"))  # noqa: SIM115
-    from ingestion.store import index_count
-
-    pages, copy = sorted(CORPUS.rglob("*.md")), 0
+    edition = 0
     while index_count() < min_chunks:
-        copy += 1
-        for page in pages:
-            data = f"Edition {copy}\n\n".encode() + page.read_bytes()
-            result = document_submit(
-                filename=f"{copy}-{page.name}", data=data, uploaded_by=None, groups=[],
-                sensitivity="internal", max_bytes=settings.KB_UPLOAD_MAX_BYTES, enqueue=False,
-            )  # fmt: skip
-            ingest_document(result.document.pk)
+        edition += 1
+        ingest_handbook_edition(edition)
     return index_count()
 
 
