@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from router.models import IntentLabel
+from router.models import BlockedTerm, CloudUsage, GlossaryTerm, IntentLabel
 
 
 @admin.register(IntentLabel)
@@ -13,3 +13,22 @@ class IntentLabelAdmin(admin.ModelAdmin):
     @admin.display(description="examples")
     def example_count(self, label: IntentLabel) -> int:
         return len(label.example_list())
+
+
+@admin.register(GlossaryTerm)
+class GlossaryTermAdmin(admin.ModelAdmin):
+    list_display = ("term", "preferred", "note")
+    search_fields = ("term", "preferred")
+
+
+@admin.register(BlockedTerm)
+class BlockedTermAdmin(admin.ModelAdmin):
+    list_display = ("term", "reason")
+    search_fields = ("term",)
+
+
+@admin.register(CloudUsage)
+class CloudUsageAdmin(admin.ModelAdmin):
+    list_display = ("user", "day", "requests", "cost_usd")
+    list_filter = ("day",)
+    readonly_fields = ("user", "day", "requests", "cost_usd")
