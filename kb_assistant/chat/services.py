@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from kb_assistant.accounts.models import ApiToken
 from kb_assistant.chat.models import Conversation, Message, Role
@@ -18,6 +20,7 @@ from router.trace import Trace
 TITLE_CHARS = 60
 QUESTION_MAX_CHARS = 4000
 RATINGS = (1, -1)
+CONVERSATION_GONE = _("This conversation was deleted while the answer was being written.")
 
 
 def conversation_create(*, owner) -> Conversation:
@@ -84,7 +87,10 @@ def conversation_ask(*, conversation: Conversation, question: str) -> Iterator[d
                 if event["type"] == "done":
                     answer.finish(event["trace"])
                     saved = _answer_save(conversation=conversation, answer=answer, mapping=mapping)
-                    yield {"type": "done", "message": saved}
+                    if saved is None:
+                        yield {"type": "error", "message": str(CONVERSATION_GONE)}
+                    else:
+                        yield {"type": "done", "message": saved}
                 else:
                     answer.collect(event)
                     yield event
@@ -100,8 +106,17 @@ def message_create(*, conversation: Conversation, role: str, text: str, **fields
 
 
 @transaction.atomic
-def _answer_save(*, conversation: Conversation, answer: _Answer, mapping: PlaceholderMap) -> Message:
-    message = message_create(
+def _answer_save(*, conversation: Conversation, answer: _Answer, mapping: PlaceholderMap) -> Message | None:
+    """None when the conversation was deleted (another tab) while the answer was written:
+    there is nowhere to keep it, and the request's audit record holds it anyway."""
+    conversation.placeholder_map = mapping.to_dict()
+    conversation.updated_at = timezone.now()
+    kept = Conversation.objects.filter(pk=conversation.pk).update(
+        placeholder_map=conversation.placeholder_map, updated_at=conversation.updated_at
+    )
+    if not kept:
+        return None
+    return message_create(
         conversation=conversation,
         role=Role.ASSISTANT,
         text=answer.text,
@@ -109,9 +124,6 @@ def _answer_save(*, conversation: Conversation, answer: _Answer, mapping: Placeh
         route=answer.route,
         meta=answer.meta,
     )
-    conversation.placeholder_map = mapping.to_dict()
-    conversation.save(update_fields=["placeholder_map", "updated_at"])
-    return message
 
 
 def _title_from(question: str) -> str:
@@ -137,5 +149,5 @@ def message_feedback(*, message: Message, rating: int, comment: str = "") -> Mes
 
 def api_token_revoke(*, user, pk: int) -> bool:
     """Revoke one of the user's own tokens; False if it was not theirs or already gone."""
-    deleted, _ = ApiToken.objects.filter(user=user, pk=pk).delete()
+    deleted, _by_model = ApiToken.objects.filter(user=user, pk=pk).delete()
     return bool(deleted)

@@ -186,6 +186,23 @@ def test_a_stopped_answer_is_kept_as_far_as_it_got_and_still_audited(handbook, a
     assert answer.meta["citations"]
 
 
+def test_deleting_a_conversation_while_it_answers_ends_the_stream_cleanly(handbook, alice):
+    from kb_assistant.audit.models import AuditRecord
+
+    conversation = conversation_of(alice)
+    events = conversation_ask(conversation=conversation, question="How many days of annual leave do I get?")
+    assert next(events)["type"] == "meta"
+    Conversation.objects.filter(pk=conversation.pk).delete()  # from another tab
+
+    rest = list(events)
+
+    assert rest[-1]["type"] == "error" and "deleted" in rest[-1]["message"]
+    assert not Message.objects.filter(conversation_id=conversation.pk).exists()
+    assert AuditRecord.objects.filter(kind="request", user_id=alice.pk).count() == 1, (
+        "the request is on record all the same"
+    )
+
+
 def test_thumbs_down_with_a_comment_is_kept_with_the_request(client, alice):
     answer = an_answer(conversation_of(alice))
 
