@@ -2,7 +2,7 @@
 replies, and the best passages quoted with their citations."""
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 _CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -55,14 +55,17 @@ def out_of_scope_answer(question: str) -> str:
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CITATION = re.compile(r"\[\d+\]")
 _WORD = re.compile(r"[A-Za-z]{4,}|[\u4e00-\u9fff]")
+# A sentence ends at . ! ? (or their Chinese forms) before white space, or at a line break;
+# the separator is captured so the streamed text keeps its layout.
+_SENTENCE_END = re.compile(r"((?<=[.!?。！？])[ \t]+|\s*\n\s*)")
+MIN_GROUNDED_WORDS = 3
+MIN_JUDGED_WORDS = 4
 
 
 def is_grounded(answer: str, context: str) -> bool:
-    """Whether a small model's answer sticks to the context: every number it states appears
+    """Whether a small model's text sticks to the context: every number it states appears
     there, most of its words do, and it does not loop."""
     text = _CITATION.sub("", answer).strip()
-    if len(text) < 8:
-        return False
     if any(n not in context for n in _NUMBER.findall(text)):
         return False
     words = [w.lower() for w in _WORD.findall(text)]
@@ -72,3 +75,37 @@ def is_grounded(answer: str, context: str) -> bool:
     supported = sum(1 for w in words if w in context_lower) / len(words)
     distinct = len(set(words)) / len(words)
     return supported >= 0.7 and distinct >= 0.4
+
+
+def grounded_sentences(chunks: Iterable[str], context: str) -> Iterator[str]:
+    """A streamed draft, released a sentence at a time while it sticks to the context.
+
+    Sentences are judged once they say enough to judge (a lead-in like "Two rules:" waits for
+    the sentence after it). The first that strays, or repeats an earlier one, ends the draft
+    there, so the reader never sees an unsupported claim; a draft that never says anything
+    grounded yields nothing.
+    """
+    pending, candidate, seen = "", "", set()
+
+    def judged_ok(text: str) -> bool:
+        key = " ".join(_WORD.findall(text.lower()))
+        if not is_grounded(text, context) or key in seen:
+            return False
+        seen.add(key)
+        return True
+
+    for chunk in chunks:
+        pending += chunk
+        *complete, pending = _SENTENCE_END.split(pending)
+        for sentence, separator in zip(complete[::2], complete[1::2], strict=True):
+            candidate += sentence + separator
+            if len(_WORD.findall(_CITATION.sub("", candidate))) < MIN_JUDGED_WORDS:
+                continue
+            if not judged_ok(candidate):
+                return
+            yield candidate
+            candidate = ""
+    candidate += pending
+    said_enough = bool(seen) or len(_WORD.findall(_CITATION.sub("", candidate))) >= MIN_GROUNDED_WORDS
+    if candidate.strip() and said_enough and judged_ok(candidate):
+        yield candidate

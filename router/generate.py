@@ -4,15 +4,16 @@ through the post-processor; a failure reports back so the pipeline can fall back
 
 import threading
 import time
-from collections.abc import Generator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass
 
 from router.answers import (
     Quote,
     chitchat_answer,
     extractive_answer,
+    grounded_sentences,
     is_chinese,
-    is_grounded,
     no_context_answer,
     out_of_scope_answer,
 )
@@ -23,8 +24,8 @@ from router.cost import cost_usd, estimate_tokens
 from router.errors import BackendError
 from router.postprocess import ComplianceRules, StreamPostProcessor
 from router.prompts import HISTORY_PROMPT, SYSTEM_PROMPT, USER_PROMPT
-from router.protect import PlaceholderMap, restore_text
-from router.trace import ComplianceAction, Trace
+from router.protect import PlaceholderMap
+from router.trace import Trace
 
 QUOTES_IN_LOCAL_ANSWER = 3
 LOCAL_MODEL_MAX_TOKENS = 120
@@ -134,18 +135,13 @@ def cloud_answer(
         cloud_latency.record((time.perf_counter() - started) * 1000)
     with trace.stage("postprocess"):
         tail = processor.flush()
-        joined = "".join(raw)
-        if restore_text(joined, mapping=mapping) != joined:
-            trace.compliance_actions.append(
-                ComplianceAction("placeholder_restored", "placeholders replaced by real values")
-            )
         trace.compliance_actions += processor.actions
     if tail:
         trace.answer += tail
         yield {"type": "delta", "text": tail}
     usage = completion.usage
     trace.tokens["cloud_in"] = usage.prompt_tokens or estimate_tokens(flatten(messages))
-    trace.tokens["cloud_out"] = usage.completion_tokens or estimate_tokens(joined)
+    trace.tokens["cloud_out"] = usage.completion_tokens or estimate_tokens("".join(raw))
     trace.cost_usd["cloud"] = cost_usd(
         prompt_tokens=trace.tokens["cloud_in"], completion_tokens=trace.tokens["cloud_out"], config=config
     )
@@ -154,30 +150,42 @@ def cloud_answer(
 
 def local_answer(
     question: str, intent: str, condensed, passages: Sequence, config: RouterConfig
-) -> tuple[str, str]:
-    """The local route's answer and how it was made ("fixed reply", "model", "quoted passages")."""
+) -> Generator[str, None, str]:
+    """The local route's answer as it is written; returns how it was made ("fixed reply",
+    "model", "quoted passages")."""
     if intent == "chitchat":
-        return chitchat_answer(question), "fixed reply"
+        yield chitchat_answer(question)
+        return "fixed reply"
     if intent == "out_of_scope":
-        return out_of_scope_answer(question), "fixed reply"
+        yield out_of_scope_answer(question)
+        return "fixed reply"
     if not passages or not condensed.kept:
-        return no_context_answer(question), "fixed reply"
+        yield no_context_answer(question)
+        return "fixed reply"
     context = condensed.render()
     if len(context) <= LOCAL_MODEL_MAX_CONTEXT_CHARS and not is_chinese(question):
-        drafted = _local_model_draft(question, context, min(LOCAL_MODEL_MAX_TOKENS, config.answer_max_tokens))
-        if drafted and is_grounded(drafted, context):
-            return drafted, "model"
-    return extractive_answer(question, _best_quotes(condensed)), "quoted passages"
+        drafted = False
+        for sentence in _local_model_draft(
+            question, context, min(LOCAL_MODEL_MAX_TOKENS, config.answer_max_tokens)
+        ):
+            drafted = True
+            yield sentence
+        if drafted:
+            return "model"
+    yield extractive_answer(question, _best_quotes(condensed))
+    return "quoted passages"
 
 
-def _local_model_draft(question: str, context: str, max_tokens: int) -> str:
+def _local_model_draft(question: str, context: str, max_tokens: int) -> Iterator[str]:
+    """The small model's answer, streamed as far as it stays grounded in the context."""
     try:
         completion = local_backend().stream(
             cloud_messages(question, context, ()), max_tokens=max_tokens, temperature=0.1
         )
-        return "".join(completion.chunks).strip()
+        with closing(completion.chunks):  # stopping early frees the model for the next request
+            yield from grounded_sentences(completion.chunks, context)
     except (BackendError, OSError, ValueError):
-        return ""
+        return
 
 
 def _best_quotes(condensed) -> list[Quote]:

@@ -3,7 +3,8 @@ generate → post-process → audit. Reads top to bottom; each stage is a functi
 module, and the trace records what each did, where and how long it took."""
 
 import logging
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Iterator, Sequence
+from contextlib import closing
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -16,7 +17,7 @@ from router.cost import cost_usd, estimate_tokens
 from router.directory import directory_names
 from router.intent import classify_intent
 from router.policy import RouteInputs, decide_route
-from router.postprocess import ComplianceRules, postprocess
+from router.postprocess import ComplianceRules, StreamPostProcessor
 from router.protect import PlaceholderMap, find_personal_data, mask_known_values, protect_text
 from router.retrieve import RetrievedPassage, retrieve
 from router.rules import compliance_rules
@@ -190,18 +191,39 @@ def _run(request: AskRequest, trace: Trace, config: RouterConfig) -> Iterator[di
 def _local(
     request, trace, condensed, passages, rules: ComplianceRules, config: RouterConfig
 ) -> Iterator[dict]:
+    # The local context was never de-identified, so there are no placeholders to restore.
+    processor = StreamPostProcessor(mapping=PlaceholderMap(), rules=rules)
     with trace.stage("generate", "local") as detail:
-        raw, how = generate.local_answer(
+        answer = generate.local_answer(
             request.question, trace.intent or "general", condensed, passages, config
         )
+        how = yield from _post_processed(answer, processor, trace)
         detail.update(how=how)
         trace.models["local"] = generate.local_model_name() if how == "model" else f"extractive ({how})"
     with trace.stage("postprocess") as detail:
-        final = postprocess(raw, mapping=PlaceholderMap(), rules=rules)
-        trace.compliance_actions += final.actions
-        detail.update(actions=len(final.actions))
-    trace.answer += final.text
-    yield {"type": "delta", "text": final.text}
+        tail = processor.flush()
+        trace.compliance_actions += processor.actions
+        detail.update(actions=len(processor.actions))
+    if tail:
+        trace.answer += tail
+        yield {"type": "delta", "text": tail}
+
+
+def _post_processed(
+    pieces: Generator[str, None, str], processor: StreamPostProcessor, trace: Trace
+) -> Generator[dict, None, str]:
+    """Text events from an answer being written, through the post-processor; returns what the
+    writer returned."""
+    with closing(pieces):
+        while True:
+            try:
+                piece = next(pieces)
+            except StopIteration as finished:
+                return finished.value
+            text = processor.feed(piece)
+            if text:
+                trace.answer += text
+                yield {"type": "delta", "text": text}
 
 
 def _plain_rag_cost(trace: Trace, config: RouterConfig) -> None:

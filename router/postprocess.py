@@ -66,27 +66,20 @@ def apply_compliance(text: str, rules: ComplianceRules) -> Filtered:
     return Filtered(text, actions)
 
 
-def postprocess(text: str, *, mapping: PlaceholderMap, rules: ComplianceRules) -> Filtered:
-    restored = restore_text(text, mapping=mapping)
-    actions = []
-    if restored != text:
-        actions.append(ComplianceAction("placeholder_restored", "placeholders replaced by real values"))
-    glossary = apply_glossary(restored, rules.glossary)
-    compliance = apply_compliance(glossary.text, rules)
-    return Filtered(compliance.text, actions + glossary.actions + compliance.actions)
-
-
 class StreamPostProcessor:
-    """The same post-processing on a stream: restores placeholders as they arrive and releases
-    text a sentence at a time, so the filter always sees whole values."""
+    """Post-processing on a stream: restores placeholders as they arrive and releases text a
+    sentence at a time, so the filter always sees whole values."""
 
     def __init__(self, *, mapping: PlaceholderMap, rules: ComplianceRules) -> None:
+        self._mapping = mapping
         self._restorer = StreamRestorer(mapping)
         self._rules = rules
         self._pending = ""
+        self._raw: list[str] = []
         self.actions: list[ComplianceAction] = []
 
     def feed(self, chunk: str) -> str:
+        self._raw.append(chunk)
         self._pending += self._restorer.feed(chunk)
         boundary = max((m.end() for m in _BOUNDARY.finditer(self._pending)), default=0)
         ready, self._pending = self._pending[:boundary], self._pending[boundary:]
@@ -95,6 +88,11 @@ class StreamPostProcessor:
     def flush(self) -> str:
         tail = self._restorer.flush()
         ready, self._pending = self._pending + tail, ""
+        raw = "".join(self._raw)
+        if restore_text(raw, mapping=self._mapping) != raw:
+            self.actions.insert(
+                0, ComplianceAction("placeholder_restored", "placeholders replaced by real values")
+            )
         return self._filter(ready)
 
     def _filter(self, text: str) -> str:

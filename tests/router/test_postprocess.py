@@ -2,10 +2,16 @@
 
 import pytest
 
-from router.postprocess import ComplianceRules, StreamPostProcessor, postprocess
+from router.postprocess import ComplianceRules, Filtered, StreamPostProcessor
 from router.protect import PlaceholderMap
 
 pytestmark = pytest.mark.django_db  # none needed, but the recognizers read settings
+
+
+def postprocess(text: str, *, mapping: PlaceholderMap, rules: ComplianceRules) -> Filtered:
+    processor = StreamPostProcessor(mapping=mapping, rules=rules)
+    out = processor.feed(text) + processor.flush()
+    return Filtered(out, processor.actions)
 
 
 def test_it_restores_placeholders_applies_the_glossary_and_records_both():
