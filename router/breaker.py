@@ -1,14 +1,31 @@
 """A circuit breaker for the cloud: after a run of failures stop calling it, then let one
-probe through after a pause. Per process (each web worker learns on its own)."""
+probe through after a pause.
 
+The state lives in Redis, so every web worker (and every machine) learns from the others'
+failures at once. A Redis that cannot be reached must not stop answers: the breaker then
+keeps its state in the process until Redis is back.
+"""
+
+import contextlib
+import json
+import logging
 import threading
 import time
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from typing import Literal, Protocol, TypeVar
 
+import redis
 from django.conf import settings
 
+logger = logging.getLogger(__name__)
+
 State = Literal["closed", "open", "half_open"]
+T = TypeVar("T")
+REDIS_KEY = "kb-assistant:breaker:cloud"
+REDIS_TIMEOUT_SECONDS = 0.25
+STATE_TTL_SECONDS = 86_400
+REDIS_RETRY_AFTER_SECONDS = 10.0  # after Redis failed, how long to stay on the in-process state
 
 
 @dataclass(frozen=True)
@@ -19,57 +36,136 @@ class BreakerStatus:
     openings: int
 
 
+@dataclass
+class BreakerState:
+    failures: int = 0
+    opened_at: float | None = None
+    probe_until: float | None = None  # a probe is out until then (a lease, in case its process dies)
+    openings: int = 0
+
+
+class BreakerStore(Protocol):
+    def update(self, change: Callable[[BreakerState], T]) -> T:
+        """Apply `change` to the state atomically and keep what it left."""
+
+
+class MemoryStore:
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._state = BreakerState()
+
+    def update(self, change: Callable[[BreakerState], T]) -> T:
+        with self._lock:
+            return change(self._state)
+
+
+class RedisStore:
+    """The state as one JSON value, changed in optimistic transactions (WATCH/MULTI)."""
+
+    def __init__(self, url: str, *, key: str = REDIS_KEY, fallback: BreakerStore | None = None) -> None:
+        self._client = redis.Redis.from_url(
+            url, socket_connect_timeout=REDIS_TIMEOUT_SECONDS, socket_timeout=REDIS_TIMEOUT_SECONDS
+        )
+        self._key = key
+        self._fallback = fallback or MemoryStore()
+        self._unreachable_until = 0.0
+
+    def update(self, change: Callable[[BreakerState], T]) -> T:
+        if time.monotonic() < self._unreachable_until:
+            return self._fallback.update(change)
+        try:
+            return self._client.transaction(
+                lambda pipe: self._apply(pipe, change), self._key, value_from_callable=True
+            )
+        except redis.RedisError as exc:
+            logger.warning("cloud breaker: Redis unreachable (%s); keeping its state in this process", exc)
+            self._unreachable_until = time.monotonic() + REDIS_RETRY_AFTER_SECONDS
+            return self._fallback.update(change)
+
+    def clear(self) -> None:
+        with contextlib.suppress(redis.RedisError):  # nothing shared to forget
+            self._client.delete(self._key)
+
+    def _apply(self, pipe, change: Callable[[BreakerState], T]) -> T:
+        raw = pipe.get(self._key)
+        state = BreakerState(**json.loads(raw)) if raw else BreakerState()
+        before = asdict(state)
+        result = change(state)
+        pipe.multi()
+        if asdict(state) != before:  # reading the status writes nothing
+            pipe.set(self._key, json.dumps(asdict(state)), ex=STATE_TTL_SECONDS)
+        return result
+
+
 class CircuitBreaker:
-    def __init__(self, *, failure_threshold: int, cooldown_seconds: float, clock=time.monotonic) -> None:
+    def __init__(
+        self,
+        *,
+        failure_threshold: int,
+        cooldown_seconds: float,
+        store: BreakerStore | None = None,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
         self._threshold = failure_threshold
         self._cooldown = cooldown_seconds
-        self._clock = clock
-        self._lock = threading.Lock()
-        self._failures = 0
-        self._opened_at: float | None = None
-        self._probing = False
-        self._openings = 0
+        self._store = store or MemoryStore()
+        self._clock = clock  # wall time: the state is shared between processes
 
     def status(self) -> BreakerStatus:
-        with self._lock:
-            return BreakerStatus(self._state(), self._failures, self._retry_in(), self._openings)
+        def read(state: BreakerState) -> BreakerStatus:
+            return BreakerStatus(self._state(state), state.failures, self._retry_in(state), state.openings)
+
+        return self._store.update(read)
 
     def allow(self) -> bool:
         """May a call go out now? In half-open state exactly one probe is let through."""
-        with self._lock:
-            state = self._state()
-            if state == "closed":
+
+        def decide(state: BreakerState) -> bool:
+            current = self._state(state)
+            if current == "closed":
                 return True
-            if state == "half_open" and not self._probing:
-                self._probing = True
+            probe_out = state.probe_until is not None and state.probe_until > self._clock()
+            if current == "half_open" and not probe_out:
+                state.probe_until = self._clock() + self._cooldown
                 return True
             return False
 
+        return self._store.update(decide)
+
     def record_success(self) -> None:
-        with self._lock:
-            self._failures, self._opened_at, self._probing = 0, None, False
+        def close(state: BreakerState) -> None:
+            state.failures, state.opened_at, state.probe_until = 0, None, None
+
+        self._store.update(close)
 
     def record_failure(self) -> None:
-        with self._lock:
-            self._failures += 1
-            if self._probing or self._failures >= self._threshold:
-                if self._opened_at is None or self._probing:
-                    self._openings += 1
-                self._opened_at, self._probing = self._clock(), False
+        def count(state: BreakerState) -> None:
+            probing = state.probe_until is not None
+            state.failures += 1
+            if probing or state.failures >= self._threshold:
+                if state.opened_at is None or probing:
+                    state.openings += 1
+                state.opened_at, state.probe_until = self._clock(), None
 
-    def _state(self) -> State:
-        if self._opened_at is None:
+        self._store.update(count)
+
+    def _state(self, state: BreakerState) -> State:
+        if state.opened_at is None:
             return "closed"
-        return "half_open" if self._clock() - self._opened_at >= self._cooldown else "open"
+        return "half_open" if self._clock() - state.opened_at >= self._cooldown else "open"
 
-    def _retry_in(self) -> float:
-        if self._opened_at is None:
+    def _retry_in(self, state: BreakerState) -> float:
+        if state.opened_at is None:
             return 0.0
-        return max(0.0, round(self._cooldown - (self._clock() - self._opened_at), 1))
+        return max(0.0, round(self._cooldown - (self._clock() - state.opened_at), 1))
 
 
 _breaker: CircuitBreaker | None = None
 _breaker_lock = threading.Lock()
+
+
+def _shared_store() -> RedisStore:
+    return RedisStore(settings.REDIS_URL)
 
 
 def cloud_breaker() -> CircuitBreaker:
@@ -79,12 +175,14 @@ def cloud_breaker() -> CircuitBreaker:
             _breaker = CircuitBreaker(
                 failure_threshold=settings.ROUTER_BREAKER_FAILURES,
                 cooldown_seconds=settings.ROUTER_BREAKER_COOLDOWN_SECONDS,
+                store=_shared_store(),
             )
         return _breaker
 
 
 def cloud_breaker_reset() -> None:
-    """Forget the breaker (settings changed, tests)."""
+    """Forget the breaker and its shared state (settings changed, tests)."""
     global _breaker
     with _breaker_lock:
         _breaker = None
+        _shared_store().clear()

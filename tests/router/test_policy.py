@@ -4,7 +4,6 @@ from dataclasses import replace
 
 import pytest
 
-from router.breaker import CircuitBreaker
 from router.policy import RouteInputs, decide_route, estimate_complexity
 
 HARD_QUESTION = "Compare the travel approval rules for trips abroad and explain why the thresholds differ?"
@@ -68,38 +67,3 @@ def test_complexity_grows_with_reasoning_cues_in_english_and_chinese():
     assert estimate_complexity("VPN address?", documents_retrieved=1) < 0.4
     assert estimate_complexity(HARD_QUESTION, documents_retrieved=2) >= 0.4
     assert estimate_complexity("为什么出差审批的金额门槛不同？请比较并解释", documents_retrieved=2) >= 0.4
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 0.0
-
-    def __call__(self) -> float:
-        return self.now
-
-
-def test_the_breaker_opens_after_repeated_failures_and_closes_after_a_good_probe():
-    clock = FakeClock()
-    breaker = CircuitBreaker(failure_threshold=2, cooldown_seconds=10, clock=clock)
-    breaker.record_failure()
-    assert breaker.allow()
-    breaker.record_failure()
-    assert breaker.status().state == "open" and not breaker.allow()
-
-    clock.now = 11
-    assert breaker.status().state == "half_open"
-    assert breaker.allow() and not breaker.allow()  # exactly one probe
-    breaker.record_success()
-    assert breaker.status().state == "closed" and breaker.allow()
-    assert breaker.status().openings == 1
-
-
-def test_a_failed_probe_opens_the_breaker_again():
-    clock = FakeClock()
-    breaker = CircuitBreaker(failure_threshold=1, cooldown_seconds=5, clock=clock)
-    breaker.record_failure()
-    clock.now = 6
-    assert breaker.allow()
-    breaker.record_failure()
-    assert breaker.status().state == "open"
-    assert breaker.status().openings == 2
