@@ -43,6 +43,7 @@ Requests are approved by the line manager in the HR portal at least two weeks in
 }
 QUESTIONS = {
     "local": "How many days of annual leave do I get?",
+    "local, short context": "What is the daily allowance in Europe?",
     "cloud": "Compare the approval rules for trips abroad and within the country, and explain why the thresholds differ?",
 }
 
@@ -79,13 +80,14 @@ def start_web(port: int, env: dict, log: Path) -> subprocess.Popen:
 def timed_answer(client, question: str) -> dict:
     started = time.perf_counter()
     first = None
-    route, pieces = None, 0
+    route, pieces, text = None, 0, ""
     for chunk in client.chat.completions.create(
         model="hybrid-kb", messages=[{"role": "user", "content": question}], stream=True
     ):
         route = route or (chunk.model_extra.get("kb") or {}).get("route")
         if chunk.choices and chunk.choices[0].delta.content:
             pieces += 1
+            text += chunk.choices[0].delta.content
             first = first or time.perf_counter()
     ended = time.perf_counter()
     return {
@@ -93,6 +95,7 @@ def timed_answer(client, question: str) -> dict:
         "first_token_ms": round(((first or ended) - started) * 1000),
         "total_ms": round((ended - started) * 1000),
         "pieces": pieces,
+        "answer_start": text[:60],  # quoted passages or the small model's draft
     }
 
 
@@ -130,7 +133,7 @@ def main() -> None:
         for expected, question in QUESTIONS.items():
             timed_answer(client, question)  # warm-up: model loads are start-up cost
             runs = [timed_answer(client, question) for _ in range(args.runs)]
-            assert all(r["route"] == expected for r in runs), runs
+            assert all(r["route"] == expected.split(",")[0] for r in runs), runs
             results[expected] = {
                 "first_token_ms_median": statistics.median(r["first_token_ms"] for r in runs),
                 "total_ms_median": statistics.median(r["total_ms"] for r in runs),
