@@ -3,13 +3,29 @@ the company glossary, and the compliance filter on the output. Every change is r
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
+from router.pii import Span
 from router.protect import PlaceholderMap, StreamRestorer, find_personal_data, restore_text
 from router.trace import ComplianceAction
 
 SECRET_KINDS = {"SECRET", "PASSWORD", "API_KEY"}
 _BOUNDARY = re.compile(r"[.!?。！？\n](?=\s|$)|\n")
+# A stream may be cut after white space or a Chinese character or punctuation mark.
+_CUTTABLE = re.compile(r"[\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+HOLD_BACK_WIDTH = 48  # Latin characters; a Chinese character counts as three
+CONTEXT_CHARS = 24
+
+
+def _held_back_from(text: str) -> int:
+    """Where the newest HOLD_BACK_WIDTH of the text begins: it stays until more arrives."""
+    width = 0
+    for index in range(len(text) - 1, -1, -1):
+        width += 3 if _WIDE.match(text[index]) else 1
+        if width >= HOLD_BACK_WIDTH:
+            return index
+    return 0
 
 
 @dataclass(frozen=True)
@@ -40,12 +56,17 @@ def apply_glossary(text: str, glossary: Iterable[tuple[str, str]]) -> Filtered:
     return result
 
 
-def apply_compliance(text: str, rules: ComplianceRules) -> Filtered:
-    """Secrets always go; personal data goes unless the user could already see it; blocked terms go."""
+def apply_compliance(text: str, rules: ComplianceRules, findings: Sequence[Span] | None = None) -> Filtered:
+    """Secrets always go; personal data goes unless the user could already see it; blocked terms go.
+
+    `findings` may come from a larger window around `text` (a stream's recent past), where
+    detection has the context a short piece lacks."""
     actions: list[ComplianceAction] = []
     visible = {v.lower() for v in rules.visible_values}
     pieces, cursor = [], 0
-    for span in sorted(find_personal_data(text, known_names=rules.known_names), key=lambda s: s.start):
+    if findings is None:
+        findings = find_personal_data(text, known_names=rules.known_names)
+    for span in sorted(findings, key=lambda s: s.start):
         if span.start < cursor:
             continue
         if span.kind in SECRET_KINDS:
@@ -67,13 +88,22 @@ def apply_compliance(text: str, rules: ComplianceRules) -> Filtered:
 
 
 class StreamPostProcessor:
-    """Post-processing on a stream: restores placeholders as they arrive and releases text a
-    sentence at a time, so the filter always sees whole values."""
+    """Post-processing on a stream: restores placeholders as they arrive and releases text
+    nearly as fast as it comes, a few words behind the model, so the filter always sees
+    whole values.
+
+    Text goes out up to the last sentence end, or further up to a cut point HOLD_BACK_WIDTH
+    behind the newest text: at a space or between Chinese characters, never inside a
+    finding or a glossary/blocked term, and never within CONTEXT_CHARS after the start of
+    one's context (a "password:" stays with the value it announces). Anything shorter than
+    the hold-back is therefore whole before any part of it leaves.
+    """
 
     def __init__(self, *, mapping: PlaceholderMap, rules: ComplianceRules) -> None:
         self._mapping = mapping
         self._restorer = StreamRestorer(mapping)
         self._rules = rules
+        self._released_tail = ""  # left context for detection
         self._pending = ""
         self._raw: list[str] = []
         self.actions: list[ComplianceAction] = []
@@ -81,24 +111,55 @@ class StreamPostProcessor:
     def feed(self, chunk: str) -> str:
         self._raw.append(chunk)
         self._pending += self._restorer.feed(chunk)
-        boundary = max((m.end() for m in _BOUNDARY.finditer(self._pending)), default=0)
-        ready, self._pending = self._pending[:boundary], self._pending[boundary:]
-        return self._filter(ready)
+        return self._release(final=False)
 
     def flush(self) -> str:
-        tail = self._restorer.flush()
-        ready, self._pending = self._pending + tail, ""
+        self._pending += self._restorer.flush()
         raw = "".join(self._raw)
         if restore_text(raw, mapping=self._mapping) != raw:
-            self.actions.insert(
-                0, ComplianceAction("placeholder_restored", "placeholders replaced by real values")
+            self.actions.append(
+                ComplianceAction("placeholder_restored", "placeholders replaced by real values")
             )
-        return self._filter(ready)
+        return self._release(final=True)
 
-    def _filter(self, text: str) -> str:
-        if not text:
+    def _release(self, *, final: bool) -> str:
+        offset = len(self._released_tail)
+        window = self._released_tail + self._pending
+        findings = [
+            replace(span, start=span.start - offset, end=span.end - offset)
+            for span in find_personal_data(window, known_names=self._rules.known_names)
+            if span.start >= offset
+        ]
+        cut = len(self._pending) if final else self._safe_cut(self._pending, findings)
+        ready, self._pending = self._pending[:cut], self._pending[cut:]
+        if not ready:
             return ""
-        glossary = apply_glossary(text, self._rules.glossary)
-        compliance = apply_compliance(glossary.text, self._rules)
-        self.actions += glossary.actions + compliance.actions
-        return compliance.text
+        self._released_tail = (self._released_tail + ready)[-HOLD_BACK_WIDTH:]
+        # A value can straddle the cut only at a sentence end; the part of it here goes too.
+        in_ready = [replace(f, end=min(f.end, cut)) for f in findings if f.start < cut]
+        compliance = apply_compliance(ready, self._rules, findings=in_ready)
+        glossary = apply_glossary(compliance.text, self._rules.glossary)
+        self.actions += compliance.actions + glossary.actions
+        return glossary.text
+
+    def _safe_cut(self, text: str, findings: Sequence[Span]) -> int:
+        sentence_end = max((m.end() for m in _BOUNDARY.finditer(text)), default=0)
+        cut = _held_back_from(text)
+        if cut <= sentence_end:
+            return sentence_end
+        guarded = [(start - CONTEXT_CHARS, end) for start, end in self._term_extents(text)]
+        guarded += [(f.start - CONTEXT_CHARS, f.end) for f in findings]
+        while cut > sentence_end:
+            inside = [start for start, end in guarded if start < cut < end]
+            if inside:
+                cut = min(inside)
+            elif _CUTTABLE.match(text, cut - 1):
+                return cut
+            else:
+                cut -= 1
+        return sentence_end
+
+    def _term_extents(self, text: str) -> list[tuple[int, int]]:
+        """Where blocked and glossary terms stand: they must not be cut in two either."""
+        terms = [*self._rules.blocked_terms, *(term for term, _ in self._rules.glossary)]
+        return [(m.start(), m.end()) for t in terms for m in re.finditer(re.escape(t), text, re.IGNORECASE)]

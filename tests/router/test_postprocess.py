@@ -47,3 +47,52 @@ def test_a_stream_is_filtered_a_sentence_at_a_time_even_when_values_are_split():
 
     assert out.startswith("Write to maria@northwind.example.")
     assert "sk-abcdefghij" not in out and "[secret removed]" in out
+
+
+def tokens(text: str, size: int = 3) -> list[str]:
+    """Text cut the way a model streams it: a few characters at a time."""
+    return [text[i : i + size] for i in range(0, len(text), size)]
+
+
+def stream(text: str, rules: ComplianceRules, mapping: PlaceholderMap | None = None) -> list[str]:
+    processor = StreamPostProcessor(mapping=mapping or PlaceholderMap(), rules=rules)
+    pieces = [processor.feed(chunk) for chunk in tokens(text)]
+    return [p for p in [*pieces, processor.flush()] if p]
+
+
+def test_a_long_sentence_streams_in_many_pieces_before_it_ends():
+    text = (
+        "Trips abroad need approval from the department director and, above five thousand euros, "
+        "from the chief financial officer as well, which usually takes about two working days"
+    )
+
+    pieces = stream(text, ComplianceRules())
+
+    assert len(pieces) > 10
+    assert "".join(pieces) == text
+
+
+def test_chinese_streams_between_characters_too():
+    text = "出国出差需要部门总监批准，超过五千欧元的还需要首席财务官批准，通常需要两个工作日才能完成全部审批流程和手续"
+
+    pieces = stream(text, ComplianceRules())
+
+    assert len(pieces) > 5 and "".join(pieces) == text
+
+
+def test_no_piece_ever_carries_part_of_a_value_the_filter_removes():
+    text = (
+        "For the contract questions you can call Tom Becker at +49 151 2345 6789 on weekdays, "
+        "and the shared drive password is Winter-Sunrise-2026-Tomato-Bicycle which changes monthly, "
+        "and the wiki mentions Project Falcon in several places that you should simply ignore today"
+    )
+    rules = ComplianceRules(blocked_terms=["Project Falcon"])
+
+    pieces = stream(text, rules)
+
+    joined = "".join(pieces)
+    assert len(pieces) > 5
+    for fragment in ("Becker", "2345", "6789", "Winter", "Tomato", "Bicycle", "Falcon"):
+        assert not any(fragment in piece for piece in pieces), fragment
+    assert "[phone removed]" in joined and "[secret removed]" in joined and "[removed]" in joined
+    assert joined.endswith("that you should simply ignore today")
