@@ -78,7 +78,7 @@ def fill(total: int) -> float:
     from django.db import DEFAULT_DB_ALIAS, transaction
     from django.utils import timezone
 
-    from kb_assistant.audit.chain import GENESIS, content_hash, record_content
+    from kb_assistant.audit.chain import GENESIS, content_hash, head_signature, record_content
     from kb_assistant.audit.models import AuditDocument, AuditRecord, ChainHead
     from kb_assistant.audit.services import audit_request
 
@@ -115,7 +115,9 @@ def fill(total: int) -> float:
                 for r in records
                 for doc in documents[templates[r.seq % TEMPLATES].pk]
             )
-    ChainHead.objects.filter(pk=1).update(seq=total, hash=prev)
+    ChainHead.objects.filter(pk=1).update(
+        seq=total, hash=prev, signature=head_signature(seq=total, last_hash=prev)
+    )
     return append_ms
 
 

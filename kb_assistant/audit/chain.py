@@ -51,10 +51,19 @@ def record_content(record: AuditRecord) -> dict:
     }
 
 
-def checkpoint_signature(*, up_to_seq: int, last_hash: str, removed: int) -> str:
+def _signature(message: str) -> str:
     """HMAC with the server's secret: whoever can edit the database cannot forge one."""
-    message = f"audit-checkpoint:{up_to_seq}:{last_hash}:{removed}".encode()
-    return hmac.new(settings.SECRET_KEY.encode(), message, hashlib.sha256).hexdigest()
+    return hmac.new(settings.SECRET_KEY.encode(), message.encode(), hashlib.sha256).hexdigest()
+
+
+def checkpoint_signature(*, up_to_seq: int, last_hash: str, removed: int) -> str:
+    return _signature(f"audit-checkpoint:{up_to_seq}:{last_hash}:{removed}")
+
+
+def head_signature(*, seq: int, last_hash: str) -> str:
+    """The chain itself is plain SHA-256, so anyone can recheck an export; the signed head
+    is what someone who rewrote the whole chain from an edited record cannot reproduce."""
+    return _signature(f"audit-head:{seq}:{last_hash}")
 
 
 @dataclass(frozen=True)
@@ -115,6 +124,16 @@ def chain_verify() -> Verification:
         return result
     head = ChainHead.objects.filter(pk=1).first()
     last_seq = start_seq - 1 + result.checked
+    if head is not None and not hmac.compare_digest(
+        head_signature(seq=head.seq, last_hash=head.hash), head.signature
+    ):
+        return Verification(
+            False,
+            result.checked,
+            f"the chain head (#{head.seq}) has a bad signature: the log was rewritten without the server's key",
+            head.seq,
+            start_seq,
+        )
     if head is not None and (head.seq, head.hash) != (last_seq, result.last_hash):
         return Verification(
             False,

@@ -122,7 +122,9 @@ class Feedback(models.Model):
 
 class ChainHead(models.Model):
     """One row, locked while appending, so concurrent writers never fork the chain. It also
-    lets verification notice records cut from the end, which a chain alone cannot."""
+    lets verification notice records cut from the end, which a chain alone cannot, and its
+    signature (keyed, unlike the chain) a chain rewritten from an edited record onwards."""
 
     seq = models.PositiveBigIntegerField(default=0)
     hash = models.CharField(max_length=64)
+    signature = models.CharField(max_length=64, blank=True)  # chain.head_signature of (seq, hash)

@@ -16,6 +16,7 @@ from kb_assistant.audit.chain import (
     chain_walk,
     checkpoint_signature,
     content_hash,
+    head_signature,
     record_content,
 )
 from kb_assistant.audit.models import AuditCheckpoint, AuditDocument, AuditRecord, ChainHead, Feedback
@@ -67,7 +68,8 @@ def _append(*, documents: Iterable[DocumentRef] = (), **fields: Any) -> AuditRec
         record.hash = content_hash(prev_hash=record.prev_hash, content=record_content(record))
         record.save()
         head.seq, head.hash = record.seq, record.hash
-        head.save(update_fields=["seq", "hash"])
+        head.signature = head_signature(seq=head.seq, last_hash=head.hash)
+        head.save(update_fields=["seq", "hash", "signature"])
         AuditDocument.objects.bulk_create(
             AuditDocument(
                 record=record,

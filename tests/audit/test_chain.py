@@ -94,6 +94,30 @@ def test_records_cut_from_the_end_are_noticed(five):
     assert not result.ok and "chain head is #5" in result.problem
 
 
+def test_a_chain_rewritten_from_an_edited_record_onwards_is_caught_by_the_signed_head(five):
+    """Someone with database access but not the server's key edits a record and recomputes
+    every hash after it, head included: the chain is consistent again, the head's signature
+    is not."""
+    from kb_assistant.audit.chain import GENESIS, content_hash, record_content
+
+    prev = GENESIS
+    for record in AuditRecord.objects.order_by("seq"):
+        if record.seq == 3:
+            record.question = "harmless"
+        record.prev_hash = prev
+        record.hash = prev = content_hash(prev_hash=prev, content=record_content(record))
+        sql(
+            "UPDATE audit_auditrecord SET question = %s, prev_hash = %s, hash = %s WHERE id = %s",
+            record.question, record.prev_hash, record.hash, record.pk,
+        )  # fmt: skip
+    sql("UPDATE audit_chainhead SET hash = %s WHERE id = 1", prev)
+
+    code, output = verify_command()
+
+    assert code == 1
+    assert "chain head (#5) has a bad signature" in output
+
+
 def test_expiry_removes_old_records_and_the_rest_still_verifies(alice, write_at):
     long_ago = timezone.now() - timedelta(days=400)
     for days in (3, 2, 1):
