@@ -16,13 +16,23 @@ _CUTTABLE = re.compile(r"[\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 _WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
 HOLD_BACK_WIDTH = 48  # Latin characters; a Chinese character counts as three
 CONTEXT_CHARS = 24
+RELEASE_STEP_WIDTH = 12  # release once this much more than the hold-back has arrived
+
+
+def _width(char: str) -> int:
+    return 3 if _WIDE.match(char) else 1
+
+
+def _worth_cutting(text: str) -> bool:
+    beyond_hold_back = sum(map(_width, text)) - HOLD_BACK_WIDTH
+    return beyond_hold_back >= RELEASE_STEP_WIDTH or _BOUNDARY.search(text) is not None
 
 
 def _held_back_from(text: str) -> int:
     """Where the newest HOLD_BACK_WIDTH of the text begins: it stays until more arrives."""
     width = 0
     for index in range(len(text) - 1, -1, -1):
-        width += 3 if _WIDE.match(text[index]) else 1
+        width += _width(text[index])
         if width >= HOLD_BACK_WIDTH:
             return index
     return 0
@@ -123,6 +133,8 @@ class StreamPostProcessor:
         return self._release(final=True)
 
     def _release(self, *, final: bool) -> str:
+        if not final and not _worth_cutting(self._pending):
+            return ""  # spares a detection pass per token: text leaves a few words at a time
         offset = len(self._released_tail)
         window = self._released_tail + self._pending
         findings = [
