@@ -6,12 +6,8 @@ import threading
 
 def post_worker_init(worker) -> None:
     def warm() -> None:
-        from ingestion.embed import get_embedder
-        from router.backends import local_backend
-        from router.intent import classify_intent
+        from router.warm import warm_local_models
 
-        get_embedder()
-        classify_intent("hello")
-        local_backend()
+        warm_local_models()
 
     threading.Thread(target=warm, name="warm-models", daemon=True).start()

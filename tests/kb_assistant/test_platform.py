@@ -88,3 +88,12 @@ def test_loading_the_web_app_does_not_import_the_heavy_libraries():
     )
     assert result.returncode == 0, result.stderr
     assert json.loads(result.stdout.strip().splitlines()[-1]) == []
+
+
+@pytest.mark.django_db
+def test_warm_models_loads_what_a_first_question_needs():
+    out = StringIO()
+    call_command("warm_models", stdout=out)
+
+    assert out.getvalue().strip() == "intent classifier ready: chitchat"
+    assert {"llama_cpp", "presidio_analyzer", "sentence_transformers"} <= set(sys.modules)
