@@ -137,10 +137,11 @@ class StreamPostProcessor:
             return ""  # spares a detection pass per token: text leaves a few words at a time
         offset = len(self._released_tail)
         window = self._released_tail + self._pending
+        # A value that only now shows it straddles the last cut: its part still here goes.
         findings = [
-            replace(span, start=span.start - offset, end=span.end - offset)
+            replace(span, start=max(span.start - offset, 0), end=span.end - offset)
             for span in find_personal_data(window, known_names=self._rules.known_names)
-            if span.start >= offset
+            if span.end > offset
         ]
         cut = len(self._pending) if final else self._safe_cut(self._pending, findings)
         ready, self._pending = self._pending[:cut], self._pending[cut:]
