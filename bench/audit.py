@@ -30,7 +30,8 @@ BATCH = 5000
 
 def _traces(users: list) -> list:
     """Varied requests: routes, intents, documents, compliance actions, failures."""
-    from router.trace import ComplianceAction, RetrievedChunk, StageRecord, Trace
+    from router.reasons import Reason, ReasonCode
+    from router.trace import ComplianceAction, Costs, RetrievedChunk, StageRecord, Tokens, Trace
 
     rng = random.Random(5)
     intents = ["hr_admin", "contract_legal", "it_process", "finance", "chit_chat", "out_of_scope"]
@@ -50,17 +51,17 @@ def _traces(users: list) -> list:
             for k in range(2)
         ]
         trace.cited_document_ids = docs[:2]
-        trace.reasons = [f"reason for {route}"] + (
-            ["the cloud circuit breaker is open"] if i % 50 == 0 else []
+        trace.reasons = [Reason(ReasonCode.DIRECT_LOOKUP, f"reason for {route}")] + (
+            [Reason(ReasonCode.BREAKER_OPEN, "the cloud circuit breaker is open")] if i % 50 == 0 else []
         )
         trace.local_context = "[1] " + "Context sentence that answers the question. " * 20
         if route != "local":
             trace.cloud_payload = [{"role": "system", "content": "Answer from the context."},
                                    {"role": "user", "content": "Context: " + "<PERSON_1> sentence. " * 30}]  # fmt: skip
-            trace.tokens = {"cloud_in": 180 + i % 50, "cloud_out": 60}
-            trace.cost_usd = {"cloud": 0.00006}
-        trace.tokens["plain_rag_in"] = 900 + i % 200
-        trace.cost_usd["plain_rag"] = 0.00018
+            trace.tokens = Tokens(cloud_in=180 + i % 50, cloud_out=60)
+            trace.cost_usd = Costs(cloud=0.00006)
+        trace.tokens.plain_rag_in = 900 + i % 200
+        trace.cost_usd.plain_rag = 0.00018
         trace.compliance_actions = [ComplianceAction(k, "changed") for k in rng.sample(
             ["pii_masked", "secret_removed", "blocked_term", "glossary", "placeholder_restored"], rng.randint(0, 2))]  # fmt: skip
         trace.answer = "An answer citing [1]. " * 8

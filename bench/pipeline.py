@@ -75,8 +75,8 @@ def main() -> None:
             local_ms.append(sum(latency.get(s, 0.0) for s in LOCAL_STAGES))
             for stage in LOCAL_STAGES:
                 by_stage[stage].append(latency.get(stage, 0.0))
-            if trace.tokens.get("plain_rag_in"):
-                saved.append(trace.tokens["condensed_context"] / trace.tokens["plain_rag_in"])
+            if trace.tokens.plain_rag_in:
+                saved.append(trace.tokens.condensed_context / trace.tokens.plain_rag_in)
     print(
         json.dumps(
             {

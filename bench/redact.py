@@ -1,8 +1,9 @@
-"""De-identification on the redaction dev file (shared/eval/redact_dev.jsonl): share of
-structured values and of names gone from the output, share of other words destroyed, and
+"""De-identification on the redaction dev files (shared/eval/redact_dev.jsonl, and our synthetic
+cases of every kind, English and Chinese, in bench/data/redact_synthetic.jsonl): values leaked
+whole and in part, personal and secret, recall per kind, share of other words destroyed, and
 latency per text, measured one text at a time. Runs the real `eval_redact` command, whose
-scores come from `router.redaction_score`. Prints one JSON object.
-    .venv/bin/python bench/redact.py [--input PATH]
+scores come from `router.redaction_score`. Prints one JSON object, keyed by file.
+    .venv/bin/python bench/redact.py [--input PATH ...]
 """
 
 import argparse
@@ -14,12 +15,22 @@ import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DATA = ROOT.parent / "shared" / "eval" / "redact_dev.jsonl"
+DATA = (
+    ROOT.parent / "shared" / "eval" / "redact_dev.jsonl",
+    ROOT / "bench" / "data" / "redact_synthetic.jsonl",
+)
+TARGETS = {
+    "personal_leaked_whole": 0.005,
+    "personal_leaked_piece": 0.01,
+    "secrets_leaked_whole": 0.02,
+    "secrets_leaked_piece": 0.05,
+    "other_words_destroyed": 0.05,
+}
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--input", type=Path, default=DATA)
+    parser.add_argument("--input", type=Path, nargs="+", default=DATA)
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb_assistant.settings")
@@ -27,12 +38,13 @@ def main() -> None:
     from django.core.management import call_command
 
     django.setup()
-    out = io.StringIO()
-    with tempfile.TemporaryDirectory() as folder:
-        call_command("eval_redact", args.input, out=Path(folder) / "out.jsonl", stdout=out)
-    summary = json.loads(out.getvalue())
-    summary["targets"] = {"structured_removed": 0.99, "names_removed": 0.90, "other_words_destroyed": 0.05}
-    print(json.dumps(summary, ensure_ascii=False))
+    summaries = {}
+    for path in args.input:
+        out = io.StringIO()
+        with tempfile.TemporaryDirectory() as folder:
+            call_command("eval_redact", path, out=Path(folder) / "out.jsonl", stdout=out)
+        summaries[path.name] = json.loads(out.getvalue())
+    print(json.dumps({"files": summaries, "targets": TARGETS}, ensure_ascii=False))
 
 
 if __name__ == "__main__":

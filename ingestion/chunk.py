@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ingestion.parse import ParsedDocument, Section
+from ingestion.text import is_wide_char, split_sentences
 
 CountTokens = Callable[[str], int]
 
@@ -23,52 +24,6 @@ class Chunk:
     page: int | None
     position: int  # 0-based order in the document
     token_count: int  # heading and text together
-
-
-# --- sentences ----------------------------------------------------------------------
-
-_CJK_END = re.compile(r"[。！？；…]+[”’」』）)]*")
-_LATIN_END = re.compile(r"[.!?]+[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9\u4e00-\u9fff])")
-_ABBREVIATIONS_TEXT = """
-    mr mrs ms dr prof sr jr st vs etc e.g i.e cf no nos fig approx dept inc ltd co corp incl
-    jan feb mar apr jun jul aug sep sept oct nov dec u.s u.k
-"""
-_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
-_CJK_CHAR = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
-
-
-def split_sentences(text: str) -> list[str]:
-    """Sentences of English and Chinese text, in order. A line break always ends one (the
-    parser has already joined lines that were only wrapped); "e.g.", "No. 5", "Dr. Lee" and
-    initials do not, and closing quotes stay with their sentence."""
-    sentences: list[str] = []
-    for line in text.splitlines():
-        start = 0
-        for match in _CJK_END.finditer(line):
-            sentences.extend(_split_latin(line[start : match.end()]))
-            start = match.end()
-        sentences.extend(_split_latin(line[start:]))
-    return [s for s in (s.strip() for s in sentences) if s]
-
-
-def _split_latin(text: str) -> list[str]:
-    pieces, start = [], 0
-    for match in _LATIN_END.finditer(text):
-        if match.group().startswith(".") and _is_abbreviation(text[start : match.start()]):
-            continue
-        pieces.append(text[start : match.end()])
-        start = match.end()
-    pieces.append(text[start:])
-    return pieces
-
-
-def _is_abbreviation(before_period: str) -> bool:
-    words = before_period.split()
-    word = words[-1].lstrip("(\"'“") if words else ""
-    return word.lower() in _ABBREVIATIONS or (len(word) == 1 and word.isupper())
-
-
-# --- chunks -------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -177,7 +132,7 @@ def _join(pieces: list[_Piece]) -> str:
     for piece in pieces[1:]:
         if piece.opens_section:
             text += "\n"
-        elif not (_CJK_CHAR.match(text[-1]) and _CJK_CHAR.match(piece.text)):
+        elif not (is_wide_char(text[-1]) and is_wide_char(piece.text[0])):
             text += " "  # Chinese sentences follow each other without a space
         text += piece.text
     return text

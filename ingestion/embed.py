@@ -1,4 +1,5 @@
-"""The local embedding model: one process-wide instance, loaded on first use.
+"""The local embedding model behind one small interface, one instance per model and process,
+loaded on first use.
 
 sentence-transformers and torch are imported here, inside the factory, so that the web
 app's ordinary pages never pay for them (see tests/test_lazy_imports.py).
@@ -9,8 +10,24 @@ import threading
 from collections import OrderedDict
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Literal, Protocol
 
 from django.conf import settings
+
+TextKind = Literal["query", "passage"]
+
+
+class Embedder(Protocol):
+    """Normalised vectors for texts, and the model's own token count (chunking uses it).
+    `kind` matters to models trained with query and passage prefixes (e5)."""
+
+    model_name: str
+    max_tokens: int
+    dimension: int
+
+    def embed(self, texts: Sequence[str], *, kind: TextKind = "passage") -> list[list[float]]: ...
+
+    def count_tokens(self, text: str) -> int: ...
 
 
 def embedding_model_path() -> Path:
@@ -24,8 +41,8 @@ def embedding_model_path() -> Path:
 _RECENT_TEXTS = 256
 
 
-class Embedder:
-    """Normalised sentence embeddings and the model's own token count."""
+class SentenceTransformerEmbedder:
+    """A sentence-transformers model folder (all-MiniLM-L6-v2 by default); it has no prefixes."""
 
     def __init__(self, model_path: Path) -> None:
         from sentence_transformers import SentenceTransformer
@@ -33,12 +50,14 @@ class Embedder:
         self.model_name = model_path.name if model_path.name != "model" else model_path.parent.name
         self._model = SentenceTransformer(str(model_path), device="cpu", local_files_only=True)
         self._tokenizer = self._model.tokenizer
-        self.max_tokens: int = self._model.max_seq_length
-        self.dimension: int = self._model.get_embedding_dimension()
+        self.max_tokens: int = self._model.max_seq_length or 256
+        self.dimension: int = self._model.get_embedding_dimension() or 0
         self._lock = threading.Lock()
         self._recent: OrderedDict[str, list[float]] = OrderedDict()
 
-    def embed(self, texts: Sequence[str], *, batch_size: int = 64) -> list[list[float]]:
+    def embed(
+        self, texts: Sequence[str], *, kind: TextKind = "passage", batch_size: int = 64
+    ) -> list[list[float]]:
         """Single texts are remembered for a while: one request embeds its question in
         several stages (intent, retrieval, condensing), and should pay for it once."""
         if not texts:
@@ -60,6 +79,11 @@ class Embedder:
         return len(self._tokenizer.encode(text, add_special_tokens=False))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=2)
+def embedder_for(model_path: Path) -> Embedder:
+    return SentenceTransformerEmbedder(model_path)
+
+
 def get_embedder() -> Embedder:
-    return Embedder(embedding_model_path())
+    """The configured model (EMBEDDING_MODEL_PATH)."""
+    return embedder_for(embedding_model_path())

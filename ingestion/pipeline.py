@@ -6,6 +6,7 @@ recorded in `Document.indexed_version`, which switches after the new chunks are 
 and the superseded chunks are removed only then — never both versions, never neither.
 """
 
+import contextlib
 import logging
 from dataclasses import dataclass
 from typing import Literal
@@ -19,6 +20,7 @@ from ingestion.embed import get_embedder
 from ingestion.models import Document, Status
 from ingestion.parse import ParseError, parse_document
 from ingestion.store import (
+    IndexModelMismatch,
     chunk_id,
     index_delete,
     index_delete_version,
@@ -26,7 +28,7 @@ from ingestion.store import (
     readers_for,
     sentences_write,
 )
-from router.condense import split_sentences_for_condense
+from ingestion.text import split_sentences
 
 logger = logging.getLogger(__name__)
 
@@ -72,13 +74,16 @@ def ingest_document(document_id: int, *, config: IngestionConfig | None = None) 
     title = parsed.title or document.title
     readers = readers_for(document.groups.values_list("id", flat=True))
     ids = [chunk_id(document_id, version, c.position) for c in chunks]
-    _write_sentences(document_id, version, ids, chunks, embedder, config.embed_batch_size)
-    index_write(
-        ids=ids,
-        texts=[c.text for c in chunks],
-        embeddings=vectors,
-        metadatas=[_metadata(document, version, title, readers, c) for c in chunks],
-    )
+    try:
+        _write_sentences(document_id, version, ids, chunks, embedder, config.embed_batch_size)
+        index_write(
+            ids=ids,
+            texts=[c.text for c in chunks],
+            embeddings=vectors,
+            metadatas=[_metadata(document, version, title, readers, c) for c in chunks],
+        )
+    except IndexModelMismatch as exc:  # no retry helps: only `manage.py reindex`, which its message names
+        return _fail(document, version, str(exc))
     if not _publish(document_id, version, len(chunks)):
         index_delete_version(document_id=document_id, version=version)
         return IngestResult(document_id, "superseded")
@@ -102,7 +107,7 @@ def _write_sentences(
     rows = [
         (chunk_id, n, sentence)
         for chunk_id, chunk in zip(ids, chunks, strict=True)
-        for n, sentence in enumerate(split_sentences_for_condense(chunk.text))
+        for n, sentence in enumerate(split_sentences(chunk.text))
     ]
     vectors = embedder.embed([text for _, _, text in rows], batch_size=batch)
     sentences_write(document_id=document_id, version=version, rows=rows, embeddings=vectors)
@@ -148,7 +153,9 @@ def _fail(document: Document, version: int, reason: str) -> IngestResult:
     Document.objects.filter(pk=document.pk, version=version).update(
         status=Status.FAILED, failure_reason=reason, progress=100, updated_at=timezone.now()
     )
-    index_delete_version(document_id=document.pk, version=version)
+    # An index built by another model refuses every write, so it holds nothing of this version.
+    with contextlib.suppress(IndexModelMismatch):
+        index_delete_version(document_id=document.pk, version=version)
     return IngestResult(document.pk, "failed", reason=reason)
 
 

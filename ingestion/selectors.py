@@ -1,7 +1,25 @@
-from django.db.models import QuerySet
+from collections.abc import Iterable
+
+from django.db.models import Count, Q, QuerySet
 
 from ingestion.models import Document
 from ingestion.store import IndexedChunk, IndexUnavailable, index_chunks
+
+
+def readable_documents(*, user) -> QuerySet[Document]:
+    """Documents open to everyone (no groups) or shared with one of the user's groups: the
+    database's answer, which retrieval and citations trust over the index's copy."""
+    return (
+        Document.objects.annotate(group_count=Count("groups"))
+        .filter(Q(group_count=0) | Q(groups__in=user.groups.all()))
+        .distinct()
+    )
+
+
+def readable_versions(*, user, document_ids: Iterable[int]) -> dict[int, int | None]:
+    """The indexed version of each of these documents that the user may read."""
+    rows = readable_documents(user=user).filter(pk__in=set(document_ids)).values_list("pk", "indexed_version")
+    return dict(rows)
 
 
 def document_list() -> QuerySet[Document]:

@@ -9,7 +9,7 @@ is never configured.
 import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 
@@ -251,3 +251,29 @@ def index_reset() -> None:
         except IndexUnavailable as exc:
             if not isinstance(exc.__cause__, NotFoundError):
                 raise
+
+
+class VectorIndex(Protocol):
+    """What retrieval and condensing need of the index: nearest chunks, and the sentence
+    vectors stored with them at ingestion."""
+
+    def query(
+        self, *, embedding: Sequence[float], where: dict[str, Any], limit: int
+    ) -> list[IndexedChunk]: ...
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[list[float]]]: ...
+
+
+class ChromaIndex:
+    """The Chroma collections (embedded, or the server named by CHROMA_HOST)."""
+
+    def query(self, *, embedding: Sequence[float], where: dict[str, Any], limit: int) -> list[IndexedChunk]:
+        return index_query(embedding=embedding, where=where, limit=limit)
+
+    def sentence_vectors(self, chunk_ids: Sequence[str]) -> dict[str, list[list[float]]]:
+        """Empty when the lookup fails: condensing then embeds the sentences itself, slower but right."""
+        try:
+            found = sentences_for(chunk_ids)
+        except IndexUnavailable:
+            return {}
+        return {chunk_id: [vector for _, vector in rows] for chunk_id, rows in found.items()}

@@ -11,8 +11,8 @@ from django.http import HttpRequest, JsonResponse
 from ingestion.embed import embedding_model_path
 from ingestion.store import index_heartbeat
 from kb_assistant.celery import app as celery_app
-from router.backends import cloud_backend
-from router.breaker import cloud_breaker
+from router.config import cloud_config
+from router.deps import cloud_gate
 from router.errors import BackendError
 from router.local_llm import local_llm_path
 
@@ -50,12 +50,12 @@ def _file(path_factory: Callable) -> Check:
 
 
 def _cloud() -> dict:
-    backend = cloud_backend()
-    if backend is None:
+    gate = cloud_gate(cloud_config())
+    if not gate.configured:
         return {"ok": True, "mode": "offline", "detail": "no OPENAI_API_KEY: all answers are local"}
-    breaker = cloud_breaker().status()
+    breaker = gate.breaker.status()
     try:
-        models = backend.probe(timeout=2.0)
+        models = gate.probe(timeout=2.0)
     except BackendError as exc:
         return {
             "ok": False,

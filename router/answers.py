@@ -5,11 +5,11 @@ import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+from ingestion.text import CJK_CHAR, CJK_IDEOGRAPHS, STREAM_SENTENCE_BREAK
 
 
 def is_chinese(text: str) -> bool:
-    return len(_CJK.findall(text)) >= max(2, len(text) // 10)
+    return len(CJK_CHAR.findall(text)) >= max(2, len(text) // 10)
 
 
 @dataclass(frozen=True)
@@ -54,10 +54,7 @@ def out_of_scope_answer(question: str) -> str:
 
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CITATION = re.compile(r"\[\d+\]")
-_WORD = re.compile(r"[A-Za-z]{4,}|[\u4e00-\u9fff]")
-# A sentence ends at . ! ? (or their Chinese forms) before white space, or at a line break;
-# the separator is captured so the streamed text keeps its layout.
-_SENTENCE_END = re.compile(r"((?<=[.!?。！？])[ \t]+|\s*\n\s*)")
+_WORD = re.compile(rf"[A-Za-z]{{4,}}|[{CJK_IDEOGRAPHS}]")
 MIN_GROUNDED_WORDS = 3
 MIN_JUDGED_WORDS = 4
 
@@ -96,7 +93,7 @@ def grounded_sentences(chunks: Iterable[str], context: str) -> Iterator[str]:
 
     for chunk in chunks:
         pending += chunk
-        *complete, pending = _SENTENCE_END.split(pending)
+        *complete, pending = STREAM_SENTENCE_BREAK.split(pending)
         for sentence, separator in zip(complete[::2], complete[1::2], strict=True):
             candidate += sentence + separator
             if len(_WORD.findall(_CITATION.sub("", candidate))) < MIN_JUDGED_WORDS:

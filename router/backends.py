@@ -6,16 +6,13 @@ Both stream. Heavy libraries are imported inside the factories, never at module 
 import atexit
 import functools
 import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
-from django.conf import settings
-
+from router.config import CloudConfig, LocalLLMConfig
 from router.errors import BackendError, BackendTimeout, BackendUnavailable
-from router.local_llm import local_llm_path
-
-Message = dict[str, str]
+from router.prompts import Message
 
 
 @dataclass
@@ -30,7 +27,7 @@ class Usage:
 class Completion:
     """A streaming answer: iterate `chunks`; `usage` is complete after the iteration."""
 
-    chunks: Iterator[str]
+    chunks: Generator[str, None, None]
     usage: Usage = field(default_factory=Usage)
     model: str = ""
 
@@ -62,7 +59,7 @@ class LocalBackend:
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Completion:
         usage = Usage()
 
-        def generate() -> Iterator[str]:
+        def generate() -> Generator[str, None, None]:
             with self._lock:
                 prompt_tokens = sum(self.count_tokens(m["content"]) + 4 for m in messages)
                 produced = 0
@@ -109,7 +106,7 @@ class CloudBackend:
         except Exception as exc:
             raise self._domain_error(exc) from exc
 
-        def generate() -> Iterator[str]:
+        def generate() -> Generator[str, None, None]:
             produced = 0
             try:
                 for part in response:
@@ -144,22 +141,42 @@ class CloudBackend:
         return BackendUnavailable(f"cloud unavailable: {exc.__class__.__name__}: {exc}")
 
 
-@functools.cache
-def local_backend() -> LocalBackend:
-    return LocalBackend(
-        str(local_llm_path()), n_ctx=settings.LOCAL_LLM_CONTEXT, n_threads=settings.LOCAL_LLM_THREADS
-    )
+class LazyLocalBackend:
+    """The local model, loaded on first use and then kept for the process (it is large).
+
+    A model that cannot be loaded (no GGUF file, a corrupt one) becomes a permanent
+    BackendUnavailable on every call, so callers log it and answer without it."""
+
+    def __init__(self, config: LocalLLMConfig) -> None:
+        self._config = config
+        path = config.model_path
+        self.name = path.name.removesuffix(".gguf") if path else "no local model"
+
+    def load(self) -> LocalBackend:
+        if self._config.model_path is None:
+            raise BackendUnavailable("no local GGUF model: set LOCAL_LLM_PATH", permanent=True)
+        try:
+            return _loaded_local_backend(self._config)
+        except (OSError, ValueError) as exc:  # llama.cpp raises ValueError for a file it cannot load
+            raise BackendUnavailable(f"the local model could not be loaded: {exc}", permanent=True) from exc
+
+    def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Completion:
+        return self.load().stream(messages, max_tokens=max_tokens, temperature=temperature)
 
 
-@functools.cache
-def cloud_backend() -> CloudBackend | None:
+@functools.lru_cache(maxsize=2)
+def _loaded_local_backend(config: LocalLLMConfig) -> LocalBackend:
+    return LocalBackend(str(config.model_path), n_ctx=config.context_tokens, n_threads=config.threads)
+
+
+def cloud_backend_for(config: CloudConfig) -> CloudBackend | None:
     """None in offline mode (no key)."""
-    if not settings.OPENAI_API_KEY:
+    if not config.api_key:
         return None
     return CloudBackend(
-        api_key=settings.OPENAI_API_KEY,
-        base_url=settings.OPENAI_BASE_URL,
-        model=settings.CLOUD_MODEL,
-        timeout=settings.CLOUD_TIMEOUT_SECONDS,
-        max_retries=settings.CLOUD_MAX_RETRIES,
+        api_key=config.api_key,
+        base_url=config.base_url,
+        model=config.model,
+        timeout=config.timeout_seconds,
+        max_retries=config.max_retries,
     )

@@ -1,9 +1,11 @@
 """A circuit breaker for the cloud: after a run of failures stop calling it, then let one
-probe through after a pause.
+probe through after a pause. A permanent failure (a refused key, an unknown model) opens it
+at once: retrying the same call would not help.
 
 The state lives in Redis, so every web worker (and every machine) learns from the others'
-failures at once. A Redis that cannot be reached must not stop answers: the breaker then
-keeps its state in the process until Redis is back.
+failures at once; the moving average of the cloud's answer time lives beside it, so all
+workers route on the same figure. A Redis that cannot be reached must not stop answers:
+the breaker then keeps its state in the process until Redis is back.
 """
 
 import contextlib
@@ -16,7 +18,6 @@ from dataclasses import asdict, dataclass
 from typing import Literal, Protocol, TypeVar
 
 import redis
-from django.conf import settings
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +27,7 @@ REDIS_KEY = "kb-assistant:breaker:cloud"
 REDIS_TIMEOUT_SECONDS = 0.25
 STATE_TTL_SECONDS = 86_400
 REDIS_RETRY_AFTER_SECONDS = 10.0  # after Redis failed, how long to stay on the in-process state
+LATENCY_WEIGHT = 0.3  # of the newest answer time in the moving average
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,8 @@ class BreakerStatus:
     failures: int
     retry_in_seconds: float
     openings: int
+    latency_ms: float = 0.0  # moving average of recent successful cloud answers
+    permanent: bool = False  # opened by a failure that retrying would not fix
 
 
 @dataclass
@@ -42,11 +46,16 @@ class BreakerState:
     opened_at: float | None = None
     probe_until: float | None = None  # a probe is out until then (a lease, in case its process dies)
     openings: int = 0
+    latency_ms: float = 0.0
+    permanent: bool = False
 
 
 class BreakerStore(Protocol):
     def update(self, change: Callable[[BreakerState], T]) -> T:
         """Apply `change` to the state atomically and keep what it left."""
+
+    def clear(self) -> None:
+        """Forget the state."""
 
 
 class MemoryStore:
@@ -57,6 +66,10 @@ class MemoryStore:
     def update(self, change: Callable[[BreakerState], T]) -> T:
         with self._lock:
             return change(self._state)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._state = BreakerState()
 
 
 class RedisStore:
@@ -83,6 +96,7 @@ class RedisStore:
             return self._fallback.update(change)
 
     def clear(self) -> None:
+        self._fallback.clear()
         with contextlib.suppress(redis.RedisError):  # nothing shared to forget
             self._client.delete(self._key)
 
@@ -113,9 +127,19 @@ class CircuitBreaker:
 
     def status(self) -> BreakerStatus:
         def read(state: BreakerState) -> BreakerStatus:
-            return BreakerStatus(self._state(state), state.failures, self._retry_in(state), state.openings)
+            return BreakerStatus(
+                self._state(state),
+                state.failures,
+                self._retry_in(state),
+                state.openings,
+                state.latency_ms,
+                state.permanent and state.opened_at is not None,
+            )
 
         return self._store.update(read)
+
+    def clear(self) -> None:
+        self._store.clear()
 
     def allow(self) -> bool:
         """May a call go out now? In half-open state exactly one probe is let through."""
@@ -132,17 +156,23 @@ class CircuitBreaker:
 
         return self._store.update(decide)
 
-    def record_success(self) -> None:
+    def record_success(self, *, latency_ms: float | None = None) -> None:
         def close(state: BreakerState) -> None:
-            state.failures, state.opened_at, state.probe_until = 0, None, None
+            state.failures, state.opened_at, state.probe_until, state.permanent = 0, None, None, False
+            if latency_ms is not None:
+                old = state.latency_ms
+                state.latency_ms = (
+                    latency_ms if old == 0 else (1 - LATENCY_WEIGHT) * old + LATENCY_WEIGHT * latency_ms
+                )
 
         self._store.update(close)
 
-    def record_failure(self) -> None:
+    def record_failure(self, *, permanent: bool = False) -> None:
         def count(state: BreakerState) -> None:
             probing = state.probe_until is not None
             state.failures += 1
-            if probing or state.failures >= self._threshold:
+            state.permanent = permanent
+            if probing or permanent or state.failures >= self._threshold:
                 if state.opened_at is None or probing:
                     state.openings += 1
                 state.opened_at, state.probe_until = self._clock(), None
@@ -158,31 +188,3 @@ class CircuitBreaker:
         if state.opened_at is None:
             return 0.0
         return max(0.0, round(self._cooldown - (self._clock() - state.opened_at), 1))
-
-
-_breaker: CircuitBreaker | None = None
-_breaker_lock = threading.Lock()
-
-
-def _shared_store() -> RedisStore:
-    return RedisStore(settings.REDIS_URL)
-
-
-def cloud_breaker() -> CircuitBreaker:
-    global _breaker
-    with _breaker_lock:
-        if _breaker is None:
-            _breaker = CircuitBreaker(
-                failure_threshold=settings.ROUTER_BREAKER_FAILURES,
-                cooldown_seconds=settings.ROUTER_BREAKER_COOLDOWN_SECONDS,
-                store=_shared_store(),
-            )
-        return _breaker
-
-
-def cloud_breaker_reset() -> None:
-    """Forget the breaker and its shared state (settings changed, tests)."""
-    global _breaker
-    with _breaker_lock:
-        _breaker = None
-        _shared_store().clear()

@@ -2,8 +2,8 @@
 question, each with a citation to its chunk, within a token budget.
 
 The cloud receives this, never the raw chunks. Sentence embeddings are normally computed at
-ingestion time and passed in (`sentence_vectors`, aligned with `split_sentences_for_condense`),
-so a request only embeds the question.
+ingestion time and passed in (`sentence_vectors`, aligned with `ingestion.text.split_sentences`,
+which both sides call), so a request only embeds the question.
 
 A sentence's score mixes signals that each catch what the others miss:
 - cosine similarity of the sentence and the question (meaning, paraphrase);
@@ -26,6 +26,9 @@ from itertools import pairwise, zip_longest
 
 import numpy as np
 
+from ingestion.embed import Embedder
+from ingestion.text import CJK_IDEOGRAPHS, CJK_RUN, split_sentences
+
 LEXICAL_WEIGHT = 0.5
 PASSAGE_WEIGHT = 0.3
 # Sentences scoring more than this below the best are dropped. On the scale above (roughly
@@ -34,9 +37,9 @@ SCORE_GAP = 0.28
 ANSWER_TYPE_BOOST = 0.1
 CARRY_OVER = 0.5
 GAP_MARKER = " … "
+# The name under which eval_condense and its callers align sentence vectors with passages.
+split_sentences_for_condense = split_sentences
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RUN = re.compile(f"[{_CJK}]+")
 _LATIN_WORD = re.compile(r"[^\W_]+")
 # Only function words: "many", "first", "not" and the like carry meaning for matching.
 _STOPWORDS_TEXT = """
@@ -46,13 +49,6 @@ _STOPWORDS_TEXT = """
 """
 _STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
 
-# A sentence ends at . ! ? (English) or 。！？； (Chinese), or at a line break. A full stop
-# after a common abbreviation or a single initial does not end one.
-_ABBREVIATIONS_TEXT = """
-    mr mrs ms dr prof sr jr st vs etc e.g i.e no nos fig approx dept inc ltd co corp jan feb mar
-    apr jun jul aug sep sept oct nov dec u.s u.k
-"""
-_ABBREVIATIONS = frozenset(_ABBREVIATIONS_TEXT.split())
 _SUFFIXES = ("ing", "ed", "s")
 _CONTINUES = re.compile(
     r"(it|its|this|these|that|those|they|their|he|his|she|her|there|such|the latter)\b|[它其这该此他她]", re.I
@@ -87,8 +83,10 @@ _ANSWER_TYPES: list[tuple[re.Pattern, Callable[[str, set[str]], bool]]] = [
 _SUB_QUESTION = re.compile(
     r"\?\s+|？|;|；|,?\s+and\s+(?=(?:how|what|when|where|who|which|why|can|do|does|is|are)\b)|以及|另外", re.I
 )
-_CJK_END = re.compile(r"(?<=[。！？；])(?![”’」』）)])")
-_EN_END = re.compile(r"(?<=[.!?])[\"'”’)\]]*\s+(?=[\"'“‘(\[]?[A-Z0-9])")
+
+
+# One vector per sentence of a chunk: lists from the index, or an array from a batch.
+SentenceVectors = Sequence[Sequence[float]] | np.ndarray
 
 
 @dataclass(frozen=True)
@@ -140,22 +138,13 @@ class CondensedContext:
         return "\n".join(lines)
 
 
-def split_sentences_for_condense(text: str) -> list[str]:
-    """The sentence splitter that `sentence_vectors` must be aligned with (English and Chinese)."""
-    sentences: list[str] = []
-    for line in re.split(r"\n+", text):
-        for piece in _CJK_END.split(line):
-            sentences.extend(_split_english(piece))
-    return [s for s in (s.strip() for s in sentences) if s]
-
-
 def condense(
     question: str,
     passages: Sequence[Passage],
     *,
     budget_tokens: int,
-    embedder,
-    sentence_vectors: Mapping[str, Sequence[Sequence[float]]] | None = None,
+    embedder: Embedder,
+    sentence_vectors: Mapping[str, SentenceVectors] | None = None,
 ) -> CondensedContext:
     """Keep the sentences that answer `question`, at most `budget_tokens` of them in all
     (the model's tokens, citation tags included). Pure: no I/O but the embedder."""
@@ -190,7 +179,7 @@ def _sentences(passages: Sequence[Passage]) -> list[_Unit]:
         if passage.chunk_id in seen_chunks:
             continue
         seen_chunks.add(passage.chunk_id)
-        for position, text in enumerate(split_sentences_for_condense(passage.text)):
+        for position, text in enumerate(split_sentences(passage.text)):
             units.append(_Unit(passage.chunk_id, position, text, index))
     return units
 
@@ -198,8 +187,8 @@ def _sentences(passages: Sequence[Passage]) -> list[_Unit]:
 def _vectors(
     questions: list[str],
     units: list[_Unit],
-    embedder,
-    given: Mapping[str, Sequence[Sequence[float]]],
+    embedder: Embedder,
+    given: Mapping[str, SentenceVectors],
 ) -> tuple[np.ndarray, np.ndarray]:
     """The questions' vectors and one per sentence: precomputed where they line up with our
     splitter, embedded here (in the same call as the questions) where they do not."""
@@ -325,8 +314,8 @@ def _flat(group: tuple, parts: list[str]) -> list[tuple[int, float, str]]:
 def _terms(text: str) -> list[str]:
     """Lower-cased words minus stopwords; Chinese as character bigrams (no segmenter needed)."""
     lowered = text.lower()
-    terms = [_stem(w) for w in _LATIN_WORD.findall(_CJK_RUN.sub(" ", lowered)) if w not in _STOPWORDS]
-    for run in _CJK_RUN.findall(lowered):
+    terms = [_stem(w) for w in _LATIN_WORD.findall(CJK_RUN.sub(" ", lowered)) if w not in _STOPWORDS]
+    for run in CJK_RUN.findall(lowered):
         terms.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
     return terms
 
@@ -356,7 +345,7 @@ def _bm25(query: list[str], documents: list[list[str]], k1: float = 1.2, b: floa
 
 def _trim(text: str, terms: list[str], budget_tokens: int, count_tokens: Callable[[str], int]) -> str:
     """The longest run of words around the densest match of the question's terms that fits."""
-    pieces = re.findall(r"[" + _CJK + r"]|[^\s" + _CJK + r"]+\s*|\s+", text)
+    pieces = re.findall(rf"[{CJK_IDEOGRAPHS}]|[^\s{CJK_IDEOGRAPHS}]+\s*|\s+", text)
     if not pieces or budget_tokens <= 0:
         return ""
     wanted = set(terms)
@@ -371,17 +360,3 @@ def _trim(text: str, terms: list[str], budget_tokens: int, count_tokens: Callabl
         if start > 0 and count_tokens("".join(pieces[start - 1 : end + 1])) <= budget_tokens:
             start, grown = start - 1, True
     return "".join(pieces[start : end + 1]).strip()
-
-
-def _split_english(text: str) -> list[str]:
-    out: list[str] = []
-    start = 0
-    for match in _EN_END.finditer(text):
-        candidate = text[start : match.start()].strip()
-        last_word = candidate.rsplit(maxsplit=1)[-1].rstrip(".!?\"'”’)]").lower() if candidate else ""
-        if last_word in _ABBREVIATIONS or (len(last_word) == 1 and last_word.isalpha()):
-            continue
-        out.append(text[start : match.end()])
-        start = match.end()
-    out.append(text[start:])
-    return out

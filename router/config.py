@@ -1,4 +1,10 @@
+"""Typed configuration for the router's parts, read from Django settings in one place.
+
+Each is frozen (and so hashable): the pipeline's dependencies are built once per distinct
+configuration, and a changed setting yields new ones without any cache to clear."""
+
 from dataclasses import dataclass
+from pathlib import Path
 
 from django.conf import settings
 
@@ -17,6 +23,32 @@ class RouterConfig:
     price_output_per_mtok: float
 
 
+@dataclass(frozen=True)
+class CloudConfig:
+    """`api_key` empty means offline mode: no cloud at all."""
+
+    api_key: str
+    base_url: str
+    model: str
+    timeout_seconds: float
+    max_retries: int
+    breaker_failures: int
+    breaker_cooldown_seconds: float
+    redis_url: str
+
+
+@dataclass(frozen=True)
+class LocalLLMConfig:
+    model_path: Path | None  # None: no GGUF found, so local answers are quoted passages
+    context_tokens: int
+    threads: int
+
+
+@dataclass(frozen=True)
+class IndexConfig:
+    embedding_model_path: Path
+
+
 def router_config() -> RouterConfig:
     return RouterConfig(
         retrieve_top_k=settings.ROUTER_RETRIEVE_TOP_K,
@@ -30,3 +62,36 @@ def router_config() -> RouterConfig:
         price_input_per_mtok=settings.CLOUD_PRICE_INPUT_PER_MTOK,
         price_output_per_mtok=settings.CLOUD_PRICE_OUTPUT_PER_MTOK,
     )
+
+
+def cloud_config() -> CloudConfig:
+    return CloudConfig(
+        api_key=settings.OPENAI_API_KEY or "",
+        base_url=settings.OPENAI_BASE_URL or "",
+        model=settings.CLOUD_MODEL,
+        timeout_seconds=settings.CLOUD_TIMEOUT_SECONDS,
+        max_retries=settings.CLOUD_MAX_RETRIES,
+        breaker_failures=settings.ROUTER_BREAKER_FAILURES,
+        breaker_cooldown_seconds=settings.ROUTER_BREAKER_COOLDOWN_SECONDS,
+        redis_url=settings.REDIS_URL,
+    )
+
+
+def local_llm_config() -> LocalLLMConfig:
+    from router.local_llm import local_llm_path
+
+    try:
+        model_path: Path | None = local_llm_path()
+    except FileNotFoundError:
+        model_path = None
+    return LocalLLMConfig(
+        model_path=model_path,
+        context_tokens=settings.LOCAL_LLM_CONTEXT,
+        threads=settings.LOCAL_LLM_THREADS,
+    )
+
+
+def index_config() -> IndexConfig:
+    from ingestion.embed import embedding_model_path
+
+    return IndexConfig(embedding_model_path=embedding_model_path())

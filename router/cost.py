@@ -3,16 +3,16 @@ estimates compare routes before a call is made, counted the same way on both sid
 
 import re
 
+from ingestion.text import CJK_CHAR, CJK_IDEOGRAPHS
 from router.config import RouterConfig
 
-_CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
-_WORDS = re.compile(r"[A-Za-z0-9]+|[^\sA-Za-z0-9\u3400-\u9fff\uf900-\ufaff]")
+_WORDS = re.compile(rf"[A-Za-z0-9]+|[^\sA-Za-z0-9{CJK_IDEOGRAPHS}]")
 
 
 def estimate_tokens(text: str) -> int:
     """About what a BPE tokenizer counts: ~1.3 per English word, ~1 per Chinese character."""
     words = _WORDS.findall(text)
-    return len(_CJK.findall(text)) + round(sum(1.3 if w.isalnum() else 1 for w in words))
+    return len(CJK_CHAR.findall(text)) + round(sum(1.3 if w.isalnum() else 1 for w in words))
 
 
 def messages_tokens(messages: list[dict[str, str]]) -> int:

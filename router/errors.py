@@ -20,7 +20,3 @@ class BackendUnavailable(BackendError):
 
 class OverBudget(Exception):
     """The user's daily cloud budget is spent."""
-
-
-class RoutingError(Exception):
-    """No route can answer this request (not even locally)."""

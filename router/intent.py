@@ -14,14 +14,18 @@ classifier is trained from them in-process, with no LLM:
 
 import hashlib
 import json
+import os
 import pickle
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 import numpy as np
 from django.conf import settings
+
+from ingestion.embed import Embedder
 
 OUT_OF_SCOPE = "out_of_scope"
 NO_LABELS = "general"  # what classify_intent answers before any label is configured
@@ -200,32 +204,37 @@ def _best_threshold(
 
 # --- the classifier the pipeline uses, trained from the IntentLabel rows -----------------
 
-_lock = threading.Lock()
-_cached: tuple[tuple, IntentClassifier | None] | None = None
+
+class IntentModel(Protocol):
+    def classify(self, question: str) -> IntentPrediction: ...
 
 
-def classify_intent(question: str) -> IntentPrediction:
-    """Label a question with the classifier trained from the admin's IntentLabel rows; trained
-    once per process and again whenever a label is added, edited or deleted."""
-    classifier = _current_classifier()
-    if classifier is None:
-        return IntentPrediction(NO_LABELS, 0.0, {})
-    return classifier.predict(question)
+class LabelledIntents:
+    """The classifier trained from the admin's IntentLabel rows: trained (or loaded from the
+    data folder) on first use, and again whenever a label is added, edited or deleted."""
+
+    def __init__(self, embedder: Embedder) -> None:
+        self._embedder = embedder
+        self._lock = threading.Lock()
+        self._trained: tuple[tuple, IntentClassifier | None] | None = None
+
+    def classify(self, question: str) -> IntentPrediction:
+        classifier = self._current()
+        if classifier is None:
+            return IntentPrediction(NO_LABELS, 0.0, {})
+        return classifier.predict(question)
+
+    def _current(self) -> IntentClassifier | None:
+        from router.models import IntentLabel
+
+        version = IntentLabel.objects.version()
+        with self._lock:
+            if self._trained is None or self._trained[0] != version:
+                self._trained = (version, _train_from_labels(self._embedder))
+            return self._trained[1]
 
 
-def _current_classifier() -> IntentClassifier | None:
-    global _cached
-    from router.models import IntentLabel
-
-    version = IntentLabel.objects.version()
-    with _lock:
-        if _cached is None or _cached[0] != version:
-            _cached = (version, _train_from_labels())
-        return _cached[1]
-
-
-def _train_from_labels() -> IntentClassifier | None:
-    from ingestion.embed import embedding_model_path, get_embedder
+def _train_from_labels(embedder: Embedder) -> IntentClassifier | None:
     from router.models import IntentLabel
 
     examples = IntentLabel.objects.training_examples(out_of_scope_label=OUT_OF_SCOPE)
@@ -234,17 +243,17 @@ def _train_from_labels() -> IntentClassifier | None:
     # Cross-validated training takes tens of seconds on two cores; every process (web workers,
     # the Celery worker, commands) would pay it. A classifier trained on exactly these
     # examples with this embedding model is kept in the data folder and reused.
-    key = hashlib.sha256(json.dumps([str(embedding_model_path()), examples]).encode()).hexdigest()[:24]
+    key = hashlib.sha256(json.dumps([embedder.model_name, examples]).encode()).hexdigest()[:24]
     cached = Path(settings.KB_DATA_DIR) / "cache" / f"intent-{key}.pickle"
     if cached.exists():
         with cached.open("rb") as handle:
             model, threshold = pickle.load(handle)  # noqa: S301 - our own file in our own data folder
         return IntentClassifier(
-            model=model, threshold=threshold, embedder=get_embedder(), out_of_scope_label=OUT_OF_SCOPE
+            model=model, threshold=threshold, embedder=embedder, out_of_scope_label=OUT_OF_SCOPE
         )
-    classifier = IntentClassifier.train(examples, embedder=get_embedder(), out_of_scope_label=OUT_OF_SCOPE)
+    classifier = IntentClassifier.train(examples, embedder=embedder, out_of_scope_label=OUT_OF_SCOPE)
     cached.parent.mkdir(parents=True, exist_ok=True)
-    partial = cached.with_suffix(".tmp")
+    partial = cached.with_suffix(f".{os.getpid()}.tmp")
     with partial.open("wb") as handle:
         pickle.dump((classifier._model, classifier.threshold), handle)
     partial.replace(cached)  # atomic: a concurrent process never reads half a file

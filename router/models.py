@@ -12,7 +12,7 @@ class IntentLabelQuerySet(models.QuerySet):
     def training_examples(self, *, out_of_scope_label: str) -> list[tuple[str, str]]:
         """(example, label) pairs of the enabled labels; every out-of-scope label's examples
         train the one out-of-scope class."""
-        pairs = []
+        pairs: list[tuple[str, str]] = []
         for label in self.filter(enabled=True).order_by("name"):
             name = out_of_scope_label if label.is_out_of_scope else label.name
             pairs.extend((example, name) for example in label.example_list())

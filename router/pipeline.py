@@ -1,41 +1,44 @@
 """One request, stage by stage (DESIGN.md): intent → retrieve → condense → protect → route →
-generate → post-process → audit. Reads top to bottom; each stage is a function of its own
-module, and the trace records what each did, where and how long it took."""
+generate → post-process → audit. `_run` reads top to bottom with one call per stage; each
+stage is a function of its own module, and the trace records what each did, where and how
+long it took. Everything the stages call out to comes in as `PipelineDeps`."""
 
 import logging
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
-from ingestion.embed import get_embedder
 from router import generate
-from router.budget import cloud_budget_left, cloud_usage_record
-from router.condense import Passage, condense
+from router.cloud import CloudPaused
+from router.condense import CondensedContext, Passage, condense
 from router.config import RouterConfig, router_config
 from router.cost import cost_usd, estimate_tokens
-from router.directory import directory_names
-from router.intent import classify_intent
-from router.policy import RouteInputs, decide_route
-from router.postprocess import ComplianceRules, StreamPostProcessor
-from router.protect import PlaceholderMap, find_personal_data, mask_known_values, protect_text
+from router.deps import PipelineDeps, pipeline_deps
+from router.errors import BackendError
+from router.events import Delta, Done, Event, Failed, Meta, Notice
+from router.policy import RouteDecision, RouteInputs, decide_fallback, decide_route
+from router.postprocess import StreamPostProcessor
+from router.prompts import cloud_messages, flatten, plain_rag_messages
+from router.protect import PlaceholderMap, ProtectedRequest, protect_request
+from router.reasons import Reason, ReasonCode
 from router.retrieve import RetrievedPassage, retrieve
-from router.rules import compliance_rules
-from router.sentences import sentence_vectors_for
-from router.trace import ComplianceAction, RetrievedChunk, Trace
+from router.trace import Channel, ComplianceAction, RetrievedChunk, Trace
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Retrieval that strong means the knowledge base does speak to the question, whatever the
 # intent classifier thought; it keeps an in-scope question from being refused.
 OUT_OF_SCOPE_OVERRIDE_SCORE = 0.55
+FAILED_MESSAGE = "The assistant could not answer this request; it has been logged."
 
 
 @dataclass
 class AskRequest:
     question: str
     user: Any
-    channel: str = "cli"
+    channel: Channel = "cli"
     history: Sequence[tuple[str, str]] = ()
     mapping: PlaceholderMap = field(default_factory=PlaceholderMap)
 
@@ -51,10 +54,33 @@ class Citation:
     snippet: str
 
 
-def run(request: AskRequest, *, config: RouterConfig | None = None) -> Iterator[dict]:
-    """Stream the answer as events: `meta` (route, reasons, citations), `delta` (text),
-    `notice` (e.g. a fallback), then `done` with the trace. The audit record is written
-    whatever happens, failures included."""
+@dataclass(frozen=True)
+class _Job:
+    """One request on its way through the stages."""
+
+    request: AskRequest
+    trace: Trace
+    deps: PipelineDeps
+    config: RouterConfig
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What retrieval and condensing found for the question, with its citations."""
+
+    passages: list[RetrievedPassage]
+    condensed: CondensedContext
+    context: str
+    citations: list[Citation]
+
+
+def run(
+    request: AskRequest, *, deps: PipelineDeps | None = None, config: RouterConfig | None = None
+) -> Iterator[Event]:
+    """Stream the answer as events: Meta (route, reasons, citations), Delta (text), Notice
+    (e.g. a fallback), then Done with the trace. The audit record is written whatever
+    happens, failures included."""
+    deps = deps or pipeline_deps()
     config = config or router_config()
     trace = Trace(
         question=request.question,
@@ -63,155 +89,219 @@ def run(request: AskRequest, *, config: RouterConfig | None = None) -> Iterator[
         user_id=request.user.pk,
     )
     try:
-        yield from _run(request, trace, config)
+        yield from _run(_Job(request, trace, deps, config))
     except Exception as exc:
         logger.exception("request %s failed", trace.request_id)
         trace.error = f"{exc.__class__.__name__}: {exc}"
-        yield {"type": "error", "message": "The assistant could not answer this request; it has been logged."}
+        yield Failed(FAILED_MESSAGE)
     finally:
-        _audit(trace)
-    yield {"type": "done", "trace": trace}
+        deps.audit(trace=trace)
+    yield Done(trace)
 
 
-def _run(request: AskRequest, trace: Trace, config: RouterConfig) -> Iterator[dict]:
-    embedder = get_embedder()
+def _run(job: _Job) -> Iterator[Event]:
+    _intent(job)
+    passages = _retrieve(job)
+    evidence = _condense(job, passages)
+    protected = _protect(job, evidence)
+    decision = _route(job, evidence, protected)
+    yield _meta(job.trace, decision, evidence)
+    processor = _post_processor(job, protected)
+    yield from _generate(job, decision, evidence, protected, processor)
+    yield from _postprocess(job, processor)
+
+
+def _intent(job: _Job) -> None:
+    trace = job.trace
     with trace.stage("intent") as detail:
-        prediction = classify_intent(request.question)
+        prediction = job.deps.intents.classify(job.request.question)
         trace.intent, trace.intent_confidence = prediction.label, round(prediction.confidence, 3)
         detail.update(label=prediction.label, confidence=trace.intent_confidence)
 
+
+def _retrieve(job: _Job) -> list[RetrievedPassage]:
+    trace = job.trace
     with trace.stage("retrieve") as detail:
-        vector = embedder.embed([request.question])[0]
+        vector = job.deps.embedder.embed([job.request.question], kind="query")[0]
         passages = retrieve(
             question_vector=vector,
-            user=request.user,
-            limit=config.retrieve_top_k,
-            min_relevance=config.min_relevance,
+            user=job.request.user,
+            index=job.deps.index,
+            limit=job.config.retrieve_top_k,
+            min_relevance=job.config.min_relevance,
         )
         trace.retrieved = [_retrieved(p) for p in passages]
         detail.update(chunks=len(passages), documents=len({p.document_id for p in passages}))
     if trace.intent == "out_of_scope" and passages and passages[0].score >= OUT_OF_SCOPE_OVERRIDE_SCORE:
         trace.reasons.append(
-            f"the intent looked out of scope, but a passage matches strongly ({passages[0].score:.2f})"
+            Reason(
+                ReasonCode.SCOPE_OVERRIDE,
+                f"the intent looked out of scope, but a passage matches strongly ({passages[0].score:.2f})",
+            )
         )
         trace.intent = "general"
+    return passages
 
+
+def _condense(job: _Job, passages: list[RetrievedPassage]) -> Evidence:
+    trace, question = job.trace, job.request.question
     with trace.stage("condense") as detail:
         condensed = condense(
-            request.question,
+            question,
             [Passage(chunk_id=p.chunk_id, text=p.text, title=p.title) for p in passages],
-            budget_tokens=config.condense_budget_tokens,
-            embedder=embedder,
-            sentence_vectors=sentence_vectors_for([p.chunk_id for p in passages]),
+            budget_tokens=job.config.condense_budget_tokens,
+            embedder=job.deps.embedder,
+            sentence_vectors=job.deps.index.sentence_vectors([p.chunk_id for p in passages]),
         )
         context = condensed.render()
         trace.local_context = context
         citations = _citations(condensed, passages)
         trace.cited_document_ids = sorted({c.document_id for c in citations})
-        plain_rag = generate.plain_rag_messages(request.question, passages)
-        context_tokens, plain_tokens = estimate_tokens(context), estimate_tokens(generate.flatten(plain_rag))
+        trace.tokens.plain_rag_in = estimate_tokens(flatten(plain_rag_messages(question, passages)))
+        trace.tokens.condensed_context = estimate_tokens(context)
         detail.update(
             source_chars=condensed.source_chars, condensed_chars=len(context), kept=len(condensed.kept)
         )
+    return Evidence(passages, condensed, context, citations)
 
-    with trace.stage("protect") as detail:
-        known_names = directory_names()
-        # Personal data in the passages this request drew on is registered first, so that it
-        # is masked wherever it resurfaces: in the question, or in earlier answers (history).
-        visible_values: set[str] = set()
-        for text in [request.question, *(p.text for p in passages)]:
-            for span in find_personal_data(text, known_names=known_names):
-                request.mapping.placeholder_for(span.kind, span.value)
-                visible_values.add(span.value)
 
-        def protect(text: str) -> str:
-            protected = protect_text(text, mapping=request.mapping, known_names=known_names).text
-            return mask_known_values(protected, mapping=request.mapping)
-
-        protected_context, protected_question = protect(context), protect(request.question)
-        protected_history = [(role, protect(text)) for role, text in request.history]
+def _protect(job: _Job, evidence: Evidence) -> ProtectedRequest:
+    request = job.request
+    with job.trace.stage("protect") as detail:
+        protected = protect_request(
+            question=request.question,
+            context=evidence.context,
+            passages=[p.text for p in evidence.passages],
+            history=request.history,
+            mapping=request.mapping,
+            known_names=job.deps.directory.names(),
+        )
         detail.update(placeholders=len(request.mapping.values))
+    return protected
 
+
+def _route(job: _Job, evidence: Evidence, protected: ProtectedRequest) -> RouteDecision:
+    trace = job.trace
     with trace.stage("route") as detail:
-        cloud = generate.cloud_status()
-        messages = generate.cloud_messages(protected_question, protected_context, protected_history)
-        estimated_cost = cost_usd(
-            prompt_tokens=estimate_tokens(generate.flatten(messages)),
-            completion_tokens=config.answer_max_tokens,
-            config=config,
-        )
-        decision = decide_route(
-            RouteInputs(
-                intent=trace.intent or "general",
-                question=request.question,
-                context_tokens=context_tokens,
-                plain_rag_tokens=plain_tokens,
-                documents_retrieved=len({p.document_id for p in passages}),
-                restricted_titles=tuple(sorted({p.title for p in passages if p.sensitivity == "restricted"})),
-                cloud_state=cloud.state,
-                cloud_retry_in_seconds=cloud.retry_in_seconds,
-                budget_left_usd=cloud_budget_left(request.user, config=config),
-                estimated_cost_usd=estimated_cost,
-                expected_cloud_ms=cloud.expected_ms,
-                latency_budget_ms=config.latency_budget_ms,
-                complexity_threshold=config.complexity_threshold,
-                max_cloud_context_tokens=config.max_cloud_context_tokens,
-            )
-        )
+        decision = decide_route(_route_inputs(job, evidence, protected))
         trace.route = decision.route
         trace.reasons += decision.reasons
         detail.update(route=decision.route, complexity=decision.complexity)
-    trace.tokens["plain_rag_in"] = plain_tokens
-    trace.tokens["condensed_context"] = context_tokens
+    return decision
 
-    yield {
-        "type": "meta",
-        "request_id": trace.request_id,
-        "route": trace.route,
-        "reasons": list(trace.reasons),
-        "intent": trace.intent,
-        "citations": [c.__dict__ for c in citations],
-    }
 
-    rules = compliance_rules(visible_values=visible_values, user=request.user, known_names=known_names)
+def _route_inputs(job: _Job, evidence: Evidence, protected: ProtectedRequest) -> RouteInputs:
+    """Everything the pure policy looks at, read now: the cloud's state, the user's budget."""
+    trace, config = job.trace, job.config
+    cloud = job.deps.cloud.status()
+    messages = cloud_messages(protected.question, protected.context, protected.history)
+    passages = evidence.passages
+    return RouteInputs(
+        intent=trace.intent or "general",
+        question=job.request.question,
+        context_tokens=trace.tokens.condensed_context,
+        plain_rag_tokens=trace.tokens.plain_rag_in,
+        documents_retrieved=len({p.document_id for p in passages}),
+        restricted_titles=tuple(sorted({p.title for p in passages if p.sensitivity == "restricted"})),
+        cloud_state=cloud.state,
+        cloud_retry_in_seconds=cloud.retry_in_seconds,
+        budget_left_usd=job.deps.budget.left(job.request.user),
+        estimated_cost_usd=cost_usd(
+            prompt_tokens=estimate_tokens(flatten(messages)),
+            completion_tokens=config.answer_max_tokens,
+            config=config,
+        ),
+        expected_cloud_ms=cloud.expected_ms,
+        latency_budget_ms=config.latency_budget_ms,
+        complexity_threshold=config.complexity_threshold,
+        max_cloud_context_tokens=config.max_cloud_context_tokens,
+    )
+
+
+def _meta(trace: Trace, decision: RouteDecision, evidence: Evidence) -> Meta:
+    return Meta(
+        request_id=trace.request_id,
+        route=decision.route,
+        reasons=trace.reason_texts,
+        intent=trace.intent or "",
+        citations=[c.__dict__ for c in evidence.citations],
+    )
+
+
+def _post_processor(job: _Job, protected: ProtectedRequest) -> StreamPostProcessor:
+    """One for the whole answer, whichever side writes it: the cloud's placeholders go back,
+    and the compliance filter knows what the user could already see."""
+    rules = job.deps.rules.for_request(
+        user=job.request.user, visible_values=protected.visible_values, known_names=protected.known_names
+    )
+    return StreamPostProcessor(mapping=job.request.mapping, rules=rules)
+
+
+def _generate(
+    job: _Job,
+    decision: RouteDecision,
+    evidence: Evidence,
+    protected: ProtectedRequest,
+    processor: StreamPostProcessor,
+) -> Iterator[Event]:
+    """The chosen side writes the answer; a cloud that fails hands over to this machine."""
+    trace = job.trace
     if decision.route == "cloud":
-        outcome = yield from generate.cloud_answer(messages, request.mapping, rules, trace, config)
-        if outcome.failed:
-            trace.route = "fallback"
-            trace.reasons.append(f"the cloud failed ({outcome.error}); answered locally instead")
-            yield {"type": "notice", "text": outcome.notice}
-            yield from _local(request, trace, condensed, passages, rules, config)
-        else:
-            cloud_usage_record(user=request.user, cost=trace.cost_usd.get("cloud", 0.0))
-    else:
-        yield from _local(request, trace, condensed, passages, rules, config)
-    _plain_rag_cost(trace, config)
+        try:
+            yield from _cloud(job, protected, processor)
+            return
+        except BackendError as exc:
+            fallback = decide_fallback(
+                error=str(exc), paused=isinstance(exc, CloudPaused), answered_some=bool(trace.answer)
+            )
+            trace.route = fallback.route
+            trace.reasons += fallback.reasons
+            processor.discard_pending()  # the cut-off end of the cloud's answer
+            yield Notice(fallback.notice)
+    yield from _local(job, evidence, processor)
 
 
-def _local(
-    request, trace, condensed, passages, rules: ComplianceRules, config: RouterConfig
-) -> Iterator[dict]:
-    # The local context was never de-identified, so there are no placeholders to restore.
-    processor = StreamPostProcessor(mapping=PlaceholderMap(), rules=rules)
+def _cloud(job: _Job, protected: ProtectedRequest, processor: StreamPostProcessor) -> Iterator[Event]:
+    trace, config = job.trace, job.config
+    messages = cloud_messages(protected.question, protected.context, protected.history)
+    trace.cloud_payload = messages
+    trace.models["cloud"] = job.deps.cloud.name
+    with trace.stage("generate", "cloud") as detail:
+        try:
+            usage = yield from _post_processed(
+                generate.cloud_answer(gate=job.deps.cloud, messages=messages, config=config), processor, trace
+            )
+        except BackendError as exc:
+            detail.update(error=str(exc))
+            trace.tokens.cloud_in = estimate_tokens(flatten(messages))
+            raise
+    trace.tokens.cloud_in, trace.tokens.cloud_out = usage.prompt_tokens, usage.completion_tokens
+    trace.cost_usd.cloud = cost_usd(
+        prompt_tokens=usage.prompt_tokens, completion_tokens=usage.completion_tokens, config=config
+    )
+    job.deps.budget.spend(job.request.user, trace.cost_usd.cloud)
+
+
+def _local(job: _Job, evidence: Evidence, processor: StreamPostProcessor) -> Iterator[Event]:
+    trace, local = job.trace, job.deps.local
     with trace.stage("generate", "local") as detail:
         answer = generate.local_answer(
-            request.question, trace.intent or "general", condensed, passages, config
+            question=job.request.question,
+            intent=trace.intent or "general",
+            condensed=evidence.condensed,
+            backend=local,
+            config=job.config,
         )
-        how = yield from _post_processed(answer, processor, trace)
-        detail.update(how=how)
-        trace.models["local"] = generate.local_model_name() if how == "model" else f"extractive ({how})"
-    with trace.stage("postprocess") as detail:
-        tail = processor.flush()
-        trace.compliance_actions += processor.actions
-        detail.update(actions=len(processor.actions))
-    if tail:
-        trace.answer += tail
-        yield {"type": "delta", "text": tail}
+        outcome = yield from _post_processed(answer, processor, trace)
+        detail.update(how=outcome.how)
+        if outcome.model_error:
+            detail.update(model_error=outcome.model_error)
+        trace.models["local"] = local.name if outcome.how == "model" else f"extractive ({outcome.how})"
 
 
 def _post_processed(
-    pieces: Generator[str, None, str], processor: StreamPostProcessor, trace: Trace
-) -> Generator[dict, None, str]:
+    pieces: Generator[str, None, T], processor: StreamPostProcessor, trace: Trace
+) -> Generator[Event, None, T]:
     """Text events from an answer being written, through the post-processor; returns what the
     writer returned."""
     with closing(pieces):
@@ -223,15 +313,24 @@ def _post_processed(
             text = processor.feed(piece)
             if text:
                 trace.answer += text
-                yield {"type": "delta", "text": text}
+                yield Delta(text)
 
 
-def _plain_rag_cost(trace: Trace, config: RouterConfig) -> None:
-    completion = trace.tokens.get("cloud_out") or estimate_tokens(trace.answer)
-    trace.cost_usd["plain_rag"] = cost_usd(
-        prompt_tokens=trace.tokens["plain_rag_in"], completion_tokens=completion, config=config
+def _postprocess(job: _Job, processor: StreamPostProcessor) -> Iterator[Event]:
+    """The held-back end of the answer, filtered; every change the post-processor made; and
+    what plain RAG would have cost for the same answer."""
+    trace = job.trace
+    with trace.stage("postprocess") as detail:
+        tail = processor.flush()
+        trace.compliance_actions += processor.actions
+        detail.update(actions=len(processor.actions))
+    if tail:
+        trace.answer += tail
+        yield Delta(tail)
+    completion = trace.tokens.cloud_out or estimate_tokens(trace.answer)
+    trace.cost_usd.plain_rag = cost_usd(
+        prompt_tokens=trace.tokens.plain_rag_in, completion_tokens=completion, config=job.config
     )
-    trace.cost_usd.setdefault("cloud", 0.0)
 
 
 def _retrieved(passage: RetrievedPassage) -> RetrievedChunk:
@@ -246,7 +345,7 @@ def _retrieved(passage: RetrievedPassage) -> RetrievedChunk:
     )
 
 
-def _citations(condensed, passages: list[RetrievedPassage]) -> list[Citation]:
+def _citations(condensed: CondensedContext, passages: list[RetrievedPassage]) -> list[Citation]:
     by_chunk = {p.chunk_id: p for p in passages}
     citations = []
     for number, chunk_id in condensed.citation_key().items():
@@ -260,21 +359,17 @@ def _citations(condensed, passages: list[RetrievedPassage]) -> list[Citation]:
     return citations
 
 
-def _audit(trace: Trace) -> None:
-    from kb_assistant.audit.services import audit_request
-
-    audit_request(trace=trace)
-
-
-def ask(request: AskRequest, *, config: RouterConfig | None = None) -> tuple[Trace, dict]:
-    """Run to the end and return the trace and the meta event (for `ask`, tests and the API)."""
-    meta: dict = {}
+def ask(
+    request: AskRequest, *, deps: PipelineDeps | None = None, config: RouterConfig | None = None
+) -> tuple[Trace, Meta | None]:
+    """Run to the end and return the trace and the Meta event (for `ask`, tests and the API)."""
+    meta: Meta | None = None
     trace: Trace | None = None
-    for event in run(request, config=config):
-        if event["type"] == "meta":
+    for event in run(request, deps=deps, config=config):
+        if isinstance(event, Meta):
             meta = event
-        elif event["type"] == "done":
-            trace = event["trace"]
+        elif isinstance(event, Done):
+            trace = event.trace
     assert trace is not None
     return trace, meta
 

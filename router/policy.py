@@ -2,11 +2,16 @@
 the reasons a person can read. No I/O, so it is tested without a database or a network."""
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Literal
 
-Decision = Literal["local", "cloud"]
-CloudState = Literal["offline", "closed", "open", "half_open"]
+from ingestion.text import CJK_CHAR
+from router.reasons import Reason, ReasonCode
+
+Decision = Literal["local", "cloud", "fallback"]
+CloudState = Literal["offline", "closed", "open", "half_open", "refused"]
 
 LOCAL_INTENTS = {
     "chitchat": "small talk needs no deep reasoning",
@@ -43,13 +48,14 @@ class RouteInputs:
 @dataclass(frozen=True)
 class RouteDecision:
     route: Decision
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     complexity: float = 0.0
+    notice: str = ""  # what the reader is told about a fallback
 
 
 def estimate_complexity(question: str, *, documents_retrieved: int) -> float:
     """0 for a plain lookup, towards 1 for multi-part reasoning over several documents."""
-    words = len(question.split()) + len(re.findall(r"[\u4e00-\u9fff]", question)) // 2
+    words = len(question.split()) + len(CJK_CHAR.findall(question)) // 2
     score = min(words / 40, 0.35)
     score += 0.35 if _REASONING_CUES.search(question) else 0.0
     score += 0.1 * max(0, question.count("?") + question.count("？") - 1)
@@ -60,46 +66,97 @@ def estimate_complexity(question: str, *, documents_retrieved: int) -> float:
 
 def decide_route(inputs: RouteInputs) -> RouteDecision:
     complexity = estimate_complexity(inputs.question, documents_retrieved=inputs.documents_retrieved)
-
-    def local(*reasons: str) -> RouteDecision:
-        return RouteDecision("local", list(reasons), complexity)
-
-    if inputs.cloud_state == "offline":
-        return local("offline mode: no cloud model is configured, everything runs on this machine")
-    if inputs.restricted_titles:
-        titles = ", ".join(f"“{t}”" for t in inputs.restricted_titles)
-        return local(f"the context includes restricted document(s) {titles}, which never leave this machine")
-    if inputs.intent in LOCAL_INTENTS:
-        return local(f"intent {inputs.intent}: {LOCAL_INTENTS[inputs.intent]}")
-    if inputs.documents_retrieved == 0:
-        return local(
-            "nothing in the documents you may read matches the question, so there is nothing to reason over"
-        )
-    if inputs.cloud_state == "open":
-        return local(
-            f"the cloud circuit breaker is open after repeated failures; next probe in {inputs.cloud_retry_in_seconds:.0f}s"
-        )
-    if inputs.estimated_cost_usd > inputs.budget_left_usd:
-        return local(
-            f"your daily cloud budget is spent (${inputs.budget_left_usd:.4f} left, this would cost ${inputs.estimated_cost_usd:.4f})"
-        )
-    if inputs.expected_cloud_ms > inputs.latency_budget_ms:
-        return local(
-            f"the cloud answers in about {inputs.expected_cloud_ms / 1000:.1f}s, over the {inputs.latency_budget_ms / 1000:.1f}s latency budget"
-        )
-    if inputs.context_tokens > inputs.max_cloud_context_tokens:
-        return local(
-            f"the condensed context ({inputs.context_tokens} tokens) is over the cloud limit of {inputs.max_cloud_context_tokens}"
-        )
-    if complexity < inputs.complexity_threshold:
-        return local(
-            f"a direct lookup (complexity {complexity:.2f} < {inputs.complexity_threshold:.2f}): the cited passages answer it locally"
-        )
+    local = next(chain(_what_keeps_it_local(inputs), _what_the_cloud_cannot_take(inputs, complexity)), None)
+    if local is not None:
+        return RouteDecision("local", [local], complexity)
     saved = inputs.plain_rag_tokens - inputs.context_tokens
     reasons = [
-        f"needs reasoning (complexity {complexity:.2f} ≥ {inputs.complexity_threshold:.2f}), intent {inputs.intent}",
-        f"sending {inputs.context_tokens} condensed, de-identified tokens instead of {inputs.plain_rag_tokens} ({saved} saved)",
+        Reason(
+            ReasonCode.NEEDS_REASONING,
+            f"needs reasoning (complexity {complexity:.2f} ≥ {inputs.complexity_threshold:.2f}), intent {inputs.intent}",
+        ),
+        Reason(
+            ReasonCode.TOKENS_SAVED,
+            f"sending {inputs.context_tokens} condensed, de-identified tokens instead of {inputs.plain_rag_tokens} ({saved} saved)",
+        ),
     ]
     if inputs.cloud_state == "half_open":
-        reasons.append("this request probes the cloud after a breaker pause")
+        reasons.append(
+            Reason(ReasonCode.HALF_OPEN_PROBE, "this request probes the cloud after a breaker pause")
+        )
     return RouteDecision("cloud", reasons, complexity)
+
+
+def _what_keeps_it_local(inputs: RouteInputs) -> Iterator[Reason]:
+    """The request itself stays on this machine, whatever the cloud's state."""
+    if inputs.cloud_state == "offline":
+        yield Reason(
+            ReasonCode.OFFLINE, "offline mode: no cloud model is configured, everything runs on this machine"
+        )
+    if inputs.restricted_titles:
+        titles = ", ".join(f"“{t}”" for t in inputs.restricted_titles)
+        yield Reason(
+            ReasonCode.RESTRICTED,
+            f"the context includes restricted document(s) {titles}, which never leave this machine",
+        )
+    if inputs.intent in LOCAL_INTENTS:
+        yield Reason(ReasonCode.LOCAL_INTENT, f"intent {inputs.intent}: {LOCAL_INTENTS[inputs.intent]}")
+    if inputs.documents_retrieved == 0:
+        yield Reason(
+            ReasonCode.NO_CONTEXT,
+            "nothing in the documents you may read matches the question, so there is nothing to reason over",
+        )
+
+
+def _what_the_cloud_cannot_take(inputs: RouteInputs, complexity: float) -> Iterator[Reason]:
+    """The cloud could take the request, but not now, not at this price or not this one."""
+    retry = f"{inputs.cloud_retry_in_seconds:.0f}s"
+    if inputs.cloud_state == "refused":
+        yield Reason(
+            ReasonCode.CLOUD_REFUSED,
+            f"the cloud refused our requests (key, model or endpoint), so it is not asked again for {retry}",
+        )
+    if inputs.cloud_state == "open":
+        yield Reason(
+            ReasonCode.BREAKER_OPEN,
+            f"the cloud circuit breaker is open after repeated failures; next probe in {retry}",
+        )
+    if inputs.estimated_cost_usd > inputs.budget_left_usd:
+        yield Reason(
+            ReasonCode.OVER_BUDGET,
+            f"your daily cloud budget is spent (${inputs.budget_left_usd:.4f} left, this would cost ${inputs.estimated_cost_usd:.4f})",
+        )
+    if inputs.expected_cloud_ms > inputs.latency_budget_ms:
+        yield Reason(
+            ReasonCode.OVER_LATENCY,
+            f"the cloud answers in about {inputs.expected_cloud_ms / 1000:.1f}s, over the {inputs.latency_budget_ms / 1000:.1f}s latency budget",
+        )
+    if inputs.context_tokens > inputs.max_cloud_context_tokens:
+        yield Reason(
+            ReasonCode.CONTEXT_TOO_LONG,
+            f"the condensed context ({inputs.context_tokens} tokens) is over the cloud limit of {inputs.max_cloud_context_tokens}",
+        )
+    if complexity < inputs.complexity_threshold:
+        yield Reason(
+            ReasonCode.DIRECT_LOOKUP,
+            f"a direct lookup (complexity {complexity:.2f} < {inputs.complexity_threshold:.2f}): the cited passages answer it locally",
+        )
+
+
+def decide_fallback(*, error: str, paused: bool, answered_some: bool) -> RouteDecision:
+    """The cloud was chosen but did not (fully) answer: the rest comes from this machine.
+    `paused`: the breaker stopped the call before it went out (another request's failure)."""
+    if paused:
+        reason = Reason(
+            ReasonCode.BREAKER_OPEN,
+            "the cloud failed (the circuit breaker is open); answered locally instead",
+        )
+        return RouteDecision(
+            "fallback", [reason], notice="The cloud is paused after failures; answering locally."
+        )
+    reason = Reason(ReasonCode.CLOUD_FAILED, f"the cloud failed ({error}); answered locally instead")
+    if answered_some:
+        notice = "\n\n(The cloud connection dropped mid-answer; the rest comes from this machine.)\n\n"
+    else:
+        notice = "The cloud did not answer; this answer was produced on this machine."
+    return RouteDecision("fallback", [reason], notice=notice)

@@ -5,27 +5,26 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
+from ingestion.text import CJK_WIDE, STREAM_SENTENCE_END, is_wide_char
 from router.pii import Span
 from router.protect import PlaceholderMap, StreamRestorer, find_personal_data, restore_text
 from router.trace import ComplianceAction
 
-SECRET_KINDS = {"SECRET", "PASSWORD", "API_KEY"}
-_BOUNDARY = re.compile(r"[.!?。！？\n](?=\s|$)|\n")
+SECRET_KINDS = {"SECRET", "PASSWORD", "API_KEY", "HOST"}  # internal hostnames are secrets too
 # A stream may be cut after white space or a Chinese character or punctuation mark.
-_CUTTABLE = re.compile(r"[\s\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
-_WIDE = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+_CUTTABLE = re.compile(rf"[\s{CJK_WIDE}]")
 HOLD_BACK_WIDTH = 48  # Latin characters; a Chinese character counts as three
 CONTEXT_CHARS = 24
 RELEASE_STEP_WIDTH = 12  # release once this much more than the hold-back has arrived
 
 
 def _width(char: str) -> int:
-    return 3 if _WIDE.match(char) else 1
+    return 3 if is_wide_char(char) else 1
 
 
 def _worth_cutting(text: str) -> bool:
     beyond_hold_back = sum(map(_width, text)) - HOLD_BACK_WIDTH
-    return beyond_hold_back >= RELEASE_STEP_WIDTH or _BOUNDARY.search(text) is not None
+    return beyond_hold_back >= RELEASE_STEP_WIDTH or STREAM_SENTENCE_END.search(text) is not None
 
 
 def _held_back_from(text: str) -> int:
@@ -132,6 +131,12 @@ class StreamPostProcessor:
             )
         return self._release(final=True)
 
+    def discard_pending(self) -> None:
+        """Drop what is held back and not yet released: the end of an answer that was cut
+        off (a cloud stream that failed) is not shown half-sentence."""
+        self._restorer.flush()
+        self._pending = ""
+
     def _release(self, *, final: bool) -> str:
         if not final and not _worth_cutting(self._pending):
             return ""  # spares a detection pass per token: text leaves a few words at a time
@@ -156,7 +161,7 @@ class StreamPostProcessor:
         return glossary.text
 
     def _safe_cut(self, text: str, findings: Sequence[Span]) -> int:
-        sentence_end = max((m.end() for m in _BOUNDARY.finditer(text)), default=0)
+        sentence_end = max((m.end() for m in STREAM_SENTENCE_END.finditer(text)), default=0)
         cut = _held_back_from(text)
         if cut <= sentence_end:
             return sentence_end

@@ -14,11 +14,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from router.pii import Span
+from router.pii.addresses import address_spans
 from router.pii.names import name_spans
+from router.pii.organisations import organisation_spans
 from router.pii.patterns import structured_spans
 
-# When two findings overlap, the more specific kind wins, then the longer span.
-_PRIORITY = {"SECRET": 0, "EMAIL": 1, "IBAN": 2, "ID": 3, "CARD": 4, "IP": 5, "PHONE": 6, "PERSON": 7}
+# Overlapping findings become one span, of the most specific kind among them.
+_PRIORITY = {
+    "SECRET": 0, "EMAIL": 1, "IBAN": 2, "ID": 3, "CARD": 4, "ACCOUNT": 5, "IP": 6, "HOST": 7, "PHONE": 8,
+    "DOB": 9, "ADDRESS": 10, "PERSON": 11, "ORG": 12, "AGE": 13,
+}  # fmt: skip
 _SEPARATORS = re.compile(r"[\s\-().]")
 
 
@@ -67,18 +72,35 @@ class ProtectResult:
 
 
 def find_personal_data(text: str, *, known_names: Sequence[str] = ()) -> list[Span]:
-    """Non-overlapping findings, in text order; `known_names` come from the user directory."""
+    """Non-overlapping findings, in text order; `known_names` come from the user directory.
+
+    Findings that overlap are merged into one span covering all of them, so that a value is
+    never partly visible: a name that runs into an e-mail address, a key whose prefix one
+    detector saw and another did not."""
     if not text:
         return []
     from router.pii.presidio import presidio_spans  # Presidio pulls in spaCy: load on first use
+    from router.pii.secrets import secret_spans  # detect-secrets pulls in requests
 
-    found = [*structured_spans(text), *presidio_spans(text), *name_spans(text, known_names=known_names)]
-    found.sort(key=lambda s: (_PRIORITY[s.kind], s.start - s.end, s.start))
-    chosen: list[Span] = []
+    found = [
+        *secret_spans(text),
+        *structured_spans(text),
+        *presidio_spans(text),
+        *address_spans(text),
+        *name_spans(text, known_names=known_names),
+        *organisation_spans(text),
+    ]
+    found.sort(key=lambda s: (s.start, -s.end))
+    merged: list[Span] = []
     for span in found:
-        if all(span.end <= other.start or span.start >= other.end for other in chosen):
-            chosen.append(span)
-    return sorted(chosen, key=lambda s: s.start)
+        last = merged[-1] if merged else None
+        if last is None or span.start >= last.end:
+            merged.append(span)
+        elif span.end > last.end or _PRIORITY[span.kind] < _PRIORITY[last.kind]:
+            kind = min(last.kind, span.kind, key=_PRIORITY.__getitem__)
+            end = max(last.end, span.end)
+            merged[-1] = Span(kind, last.start, end, text[last.start : end])
+    return merged
 
 
 def protect_text(text: str, *, mapping: PlaceholderMap, known_names: Sequence[str] = ()) -> ProtectResult:
@@ -113,7 +135,8 @@ def restore_text(text: str, *, mapping: PlaceholderMap) -> str:
     placeholders = tuple(sorted(mapping.values, key=len, reverse=True))  # <PERSON_10> before <PERSON_1>
 
     def original(match: re.Match) -> str:
-        return mapping.values[placeholders[int(match.lastgroup[1:])]]
+        group = match.lastgroup or "p0"  # every alternative of the pattern is a named group
+        return mapping.values[placeholders[int(group[1:])]]
 
     return _restore_pattern(placeholders).sub(original, text)
 
@@ -139,7 +162,8 @@ class StreamRestorer:
         if not self._mapping.values:
             ready, self._pending = self._pending, ""
             return ready
-        cut = _PARTIAL_TAIL.search(self._pending).start()
+        tail = _PARTIAL_TAIL.search(self._pending)  # it matches at least the empty end
+        cut = tail.start() if tail else len(self._pending)
         ready, self._pending = self._pending[:cut], self._pending[cut:]
         return restore_text(ready, mapping=self._mapping)
 
@@ -159,3 +183,49 @@ def mask_known_values(text: str, *, mapping: PlaceholderMap) -> str:
         if len(value) >= 3:
             text = re.sub(re.escape(value), placeholder, text, flags=re.IGNORECASE)
     return _EMAIL_FRAGMENT.sub(lambda match: mapping.placeholder_for("EMAIL", match.group()), text)
+
+
+# --- the protect stage of one request ------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProtectedRequest:
+    """What may leave the machine, and the personal values the asking user could already see."""
+
+    question: str
+    context: str
+    history: list[tuple[str, str]]
+    visible_values: frozenset[str]
+    known_names: Sequence[str]  # from the directory, as this request used them
+
+
+def protect_request(
+    *,
+    question: str,
+    context: str,
+    passages: Sequence[str],
+    history: Sequence[tuple[str, str]],
+    mapping: PlaceholderMap,
+    known_names: Sequence[str],
+) -> ProtectedRequest:
+    """Personal data in the question and in the passages this request drew on is registered
+    first, so that it is masked wherever it resurfaces: in the condensed context, in the
+    question, or in earlier answers (history)."""
+    visible: set[str] = set()
+    for text in [question, *passages]:
+        for span in find_personal_data(text, known_names=known_names):
+            mapping.placeholder_for(span.kind, span.value)
+            visible.add(span.value)
+
+    def protect(text: str) -> str:
+        protected = protect_text(text, mapping=mapping, known_names=known_names).text
+        return mask_known_values(protected, mapping=mapping)
+
+    protected_context = protect(context)  # first: placeholders are numbered in this order
+    return ProtectedRequest(
+        question=protect(question),
+        context=protected_context,
+        history=[(role, protect(text)) for role, text in history],
+        visible_values=frozenset(visible),
+        known_names=known_names,
+    )

@@ -8,10 +8,8 @@ document the user may not read is never retrieved, condensed, sent or cited.
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db.models import Count, Q
-
-from ingestion.models import Document
-from ingestion.store import index_query, readers_filter
+from ingestion.selectors import readable_versions
+from ingestion.store import VectorIndex, readers_filter
 
 
 @dataclass(frozen=True)
@@ -26,22 +24,12 @@ class RetrievedPassage:
     score: float
 
 
-def readable_documents(user) -> Q:
-    """Documents open to everyone (no groups) or shared with one of the user's groups."""
-    return Q(group_count=0) | Q(groups__in=user.groups.all())
-
-
 def retrieve(
-    *, question_vector: Sequence[float], user, limit: int, min_relevance: float
+    *, question_vector: Sequence[float], user, index: VectorIndex, limit: int, min_relevance: float
 ) -> list[RetrievedPassage]:
     group_ids = list(user.groups.values_list("id", flat=True))
-    hits = index_query(embedding=question_vector, where=readers_filter(group_ids), limit=limit * 2)
-    allowed = dict(
-        Document.objects.annotate(group_count=Count("groups"))
-        .filter(readable_documents(user), pk__in={h.document_id for h in hits})
-        .values_list("pk", "indexed_version")
-        .distinct()
-    )
+    hits = index.query(embedding=question_vector, where=readers_filter(group_ids), limit=limit * 2)
+    allowed = readable_versions(user=user, document_ids={h.document_id for h in hits})
     passages = [
         RetrievedPassage(
             chunk_id=hit.chunk_id,

@@ -10,6 +10,8 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from router.reasons import Reason, ReasonCode
+
 Where = Literal["local", "cloud"]
 Route = Literal["local", "cloud", "fallback"]
 Channel = Literal["chat", "api", "cli"]
@@ -41,6 +43,22 @@ class ComplianceAction:
 
 
 @dataclass
+class Tokens:
+    """Counted the same way on both sides; the cloud's own figures replace estimates when it reports them."""
+
+    plain_rag_in: int = 0  # what plain RAG would have sent (the retrieved chunks, whole)
+    condensed_context: int = 0
+    cloud_in: int = 0
+    cloud_out: int = 0
+
+
+@dataclass
+class Costs:
+    cloud: float = 0.0
+    plain_rag: float = 0.0  # what the same answer would have cost with plain RAG
+
+
+@dataclass
 class Trace:
     question: str
     username: str
@@ -53,12 +71,12 @@ class Trace:
     retrieved: list[RetrievedChunk] = field(default_factory=list)
     cited_document_ids: list[int] = field(default_factory=list)
     route: Route | None = None
-    reasons: list[str] = field(default_factory=list)
+    reasons: list[Reason] = field(default_factory=list)
     local_context: str = ""  # the condensed context before de-identification, never sent
     cloud_payload: list[dict[str, str]] | None = None  # exactly the messages sent to the cloud
     models: dict[str, str] = field(default_factory=dict)
-    tokens: dict[str, int] = field(default_factory=dict)
-    cost_usd: dict[str, float] = field(default_factory=dict)
+    tokens: Tokens = field(default_factory=Tokens)
+    cost_usd: Costs = field(default_factory=Costs)
     compliance_actions: list[ComplianceAction] = field(default_factory=list)
     answer: str = ""
     error: str | None = None
@@ -82,7 +100,18 @@ class Trace:
             totals[record.name] = round(totals.get(record.name, 0.0) + record.ms, 2)
         return totals
 
+    @property
+    def reason_texts(self) -> list[str]:
+        return [reason.text for reason in self.reasons]
+
+    @property
+    def reason_codes(self) -> list[ReasonCode]:
+        return [reason.code for reason in self.reasons]
+
     def to_dict(self) -> dict[str, Any]:
+        """Reasons as the text people read (as in every record so far) and, beside it, their codes."""
         data = asdict(self)
+        data["reasons"] = self.reason_texts
+        data["reason_codes"] = [str(code) for code in self.reason_codes]
         data["latency_ms"] = self.latency_ms
         return data

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Every check in one command: lint, format, then the whole pytest suite against real services.
+# Every check in one command: lint, format, types (router, ingestion), then the whole pytest
+# suite against real services.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 .venv/bin/ruff check . || exit 1
 .venv/bin/ruff format --check . || exit 1
+.venv/bin/mypy || exit 1
 .venv/bin/pytest "$@"
 status=$?
 if [ $status -eq 5 ]; then

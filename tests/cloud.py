@@ -83,7 +83,7 @@ class RecordingCloud:
                 self._forward(body)
 
             def _forward(self, body: bytes | None) -> None:
-                if cloud.mode in ("500", "429"):
+                if cloud.mode in ("500", "429", "401"):
                     payload = json.dumps(
                         {"error": {"message": f"test cloud says {cloud.mode}", "type": "server_error"}}
                     )

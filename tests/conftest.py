@@ -130,11 +130,23 @@ def recording_cloud(llama_server):
     cloud.close()
 
 
+class FakeClock:
+    """Time that moves only when a test moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1_000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
 @pytest.fixture
 def cloud(recording_cloud, settings):
-    """Hybrid mode for one test: the product's cloud is the recording proxy on loopback."""
-    from router.backends import cloud_backend
-    from router.breaker import cloud_breaker_reset
+    """Hybrid mode for one test: the product's cloud is the recording proxy on loopback.
+    The pipeline's dependencies follow the settings; only the breaker's shared state in
+    Redis outlives a test, so it is cleared before and after."""
+    from router.config import cloud_config
+    from router.deps import cloud_gate
 
     settings.OPENAI_API_KEY = "sk-test-not-a-real-key"
     settings.OPENAI_BASE_URL = recording_cloud.base_url
@@ -143,8 +155,6 @@ def cloud(recording_cloud, settings):
     settings.CLOUD_MAX_RETRIES = 1
     settings.ROUTER_ANSWER_MAX_TOKENS = 48  # the small stand-in model writes slowly on two cores
     recording_cloud.reset()
-    cloud_backend.cache_clear()
-    cloud_breaker_reset()
+    cloud_gate(cloud_config()).reset()
     yield recording_cloud
-    cloud_backend.cache_clear()
-    cloud_breaker_reset()
+    cloud_gate(cloud_config()).reset()

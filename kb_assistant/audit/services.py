@@ -20,6 +20,7 @@ from kb_assistant.audit.chain import (
     record_content,
 )
 from kb_assistant.audit.models import AuditCheckpoint, AuditDocument, AuditRecord, ChainHead, Feedback
+from router.reasons import ReasonCode
 from router.trace import Trace
 
 EVENT_KINDS = (
@@ -30,10 +31,6 @@ EVENT_KINDS = (
     "login",
     "login_failed",
 )
-# Both the policy ("the cloud circuit breaker is open…") and a cloud call refused by the
-# breaker ("the cloud failed (the circuit breaker is open)") say so in the reasons; the
-# trace carries no other trace of the breaker.
-BREAKER_OPEN_MARKER = "circuit breaker is open"
 
 
 class ChainBroken(Exception):
@@ -109,15 +106,15 @@ def audit_request(*, trace: Trace) -> AuditRecord:
         route=trace.route or "",
         has_cloud_payload=trace.cloud_payload is not None,
         compliance_kinds=",".join(sorted({a.kind for a in trace.compliance_actions})),
-        cloud_in_tokens=trace.tokens.get("cloud_in", 0),
-        cloud_out_tokens=trace.tokens.get("cloud_out", 0),
-        plain_rag_tokens=trace.tokens.get("plain_rag_in", 0),
-        cost_usd=trace.cost_usd.get("cloud", 0.0),
-        plain_rag_cost_usd=trace.cost_usd.get("plain_rag", 0.0),
+        cloud_in_tokens=trace.tokens.cloud_in,
+        cloud_out_tokens=trace.tokens.cloud_out,
+        plain_rag_tokens=trace.tokens.plain_rag_in,
+        cost_usd=trace.cost_usd.cloud,
+        plain_rag_cost_usd=trace.cost_usd.plain_rag,
         total_ms=round(sum(latency.values()), 2),
         latency_ms=latency,
         failed=trace.error is not None,
-        breaker_open=any(BREAKER_OPEN_MARKER in reason for reason in trace.reasons),
+        breaker_open=ReasonCode.BREAKER_OPEN in trace.reason_codes,
         detail=trace.to_dict(),
         documents=_retrieved_documents(trace),
     )

@@ -22,7 +22,7 @@ from kb_assistant.audit.selectors import (
     audit_record_get,
     audit_record_page,
 )
-from kb_assistant.chat.views import strict_csp
+from kb_assistant.security import strict_csp
 
 EXPORTS = {
     "csv": (export_csv, "text/csv; charset=utf-8"),

@@ -24,9 +24,11 @@ from kb_assistant.chat.history import Turn, history_window
 from kb_assistant.chat.services import QUESTION_MAX_CHARS
 from kb_assistant.chat.sse import sse_event, sse_response
 from router import pipeline
-from router.budget import cloud_budget_left
+from router.budget import DailyBudget
 from router.config import router_config
 from router.cost import estimate_tokens
+from router.errors import OverBudget
+from router.events import Delta, Done, Failed, Meta, Notice
 from router.trace import Trace
 
 MODEL_ID = "hybrid-kb"
@@ -116,13 +118,17 @@ def _token_user(request: HttpRequest):
 
 
 def _require_budget(user) -> None:
-    if settings.API_STRICT_BUDGET and cloud_budget_left(user, config=router_config()) <= 0:
+    if not settings.API_STRICT_BUDGET:
+        return
+    try:
+        DailyBudget(daily_usd=router_config().daily_cloud_budget_usd).ensure_left(user)
+    except OverBudget as exc:
         raise ApiError(
             429,
             "You have spent your daily cloud budget; try again tomorrow.",
             type="insufficient_quota",
             code="insufficient_quota",
-        )
+        ) from exc
 
 
 def completion_request_parse(body: bytes) -> CompletionRequest:
@@ -199,7 +205,7 @@ def _complete(ask: pipeline.AskRequest) -> JsonResponse:
             "choices": [{"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}],
             "usage": _usage(trace),
             # The final route and reasons: a cloud failure may have turned it into a fallback.
-            "kb": {**_kb(meta), "route": trace.route, "reasons": list(trace.reasons)},
+            "kb": {**_kb(meta), "route": trace.route, "reasons": trace.reason_texts},
         },
         json_dumps_params={"ensure_ascii": False},
     )
@@ -211,24 +217,26 @@ def _stream(ask: pipeline.AskRequest, *, include_usage: bool) -> Iterator[bytes]
     head: dict[str, Any] = {"object": "chat.completion.chunk", "created": int(time.time()), "model": MODEL_ID}
     with closing(pipeline.run(ask)) as events:
         for event in events:
-            kind = event["type"]
-            if kind == "meta":
-                head["id"] = f"chatcmpl-{event['request_id']}"
-                yield _chunk(head, {"role": "assistant", "content": ""}, kb=_kb(event))
-            elif kind == "delta":
-                yield _chunk(head, {"content": event["text"]})
-            elif kind == "notice":
-                yield _chunk(head, {}, kb={"notice": event["text"]})
-            elif kind == "error":
-                yield sse_event({"error": {"message": event["message"], "type": "server_error", "param": None, "code": None}})  # fmt: skip
-                return
-            elif kind == "done":
-                trace = event["trace"]
-                yield _chunk(
-                    head, {}, finish_reason="stop", kb={"route": trace.route, "reasons": trace.reasons}
-                )
-                if include_usage:
-                    yield sse_event({**head, "choices": [], "usage": _usage(trace)})
+            match event:
+                case Meta():
+                    head["id"] = f"chatcmpl-{event.request_id}"
+                    yield _chunk(head, {"role": "assistant", "content": ""}, kb=_kb(event))
+                case Delta():
+                    yield _chunk(head, {"content": event.text})
+                case Notice():
+                    yield _chunk(head, {}, kb={"notice": event.text})
+                case Failed():
+                    yield sse_event({"error": {"message": event.message, "type": "server_error", "param": None, "code": None}})  # fmt: skip
+                    return
+                case Done(trace=trace):
+                    yield _chunk(
+                        head,
+                        {},
+                        finish_reason="stop",
+                        kb={"route": trace.route, "reasons": trace.reason_texts},
+                    )
+                    if include_usage:
+                        yield sse_event({**head, "choices": [], "usage": _usage(trace)})
     yield sse_event("[DONE]")
 
 
@@ -244,11 +252,11 @@ def _chunk(head: dict, delta: dict, *, finish_reason: str | None = None, kb: dic
 
 def _usage(trace: Trace) -> dict[str, int]:
     """Tokens read and written by whichever model answered (the cloud's own count when it did)."""
-    prompt = trace.tokens.get("cloud_in") or trace.tokens.get("condensed_context", 0)
-    completion = trace.tokens.get("cloud_out") or estimate_tokens(trace.answer)
+    prompt = trace.tokens.cloud_in or trace.tokens.condensed_context
+    completion = trace.tokens.cloud_out or estimate_tokens(trace.answer)
     return {"prompt_tokens": prompt, "completion_tokens": completion, "total_tokens": prompt + completion}
 
 
-def _kb(meta: dict) -> dict[str, Any]:
-    """The extra `kb` field, from the pipeline's meta event."""
-    return {key: meta[key] for key in KB_FIELDS}
+def _kb(meta: Meta | None) -> dict[str, Any]:
+    """The extra `kb` field, from the pipeline's Meta event."""
+    return {key: getattr(meta, key) for key in KB_FIELDS} if meta else {}

@@ -4,15 +4,15 @@ user's conversation answers 404 exactly like a missing one: existence never leak
 import re
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404
 
 from ingestion.models import Document
+from ingestion.selectors import readable_documents
 from ingestion.store import IndexedChunk, index_chunks
 from kb_assistant.accounts.models import ApiToken
 from kb_assistant.chat.history import Turn, history_window
 from kb_assistant.chat.models import Conversation, Message, Role
-from router.retrieve import readable_documents
 
 _CHUNK_ID = re.compile(r"d(?P<document>\d+)-v(?P<version>\d+)-c\d+")  # ingestion.store.chunk_id
 
@@ -57,12 +57,7 @@ def citation_passage(*, user, chunk_id: str) -> CitedPassage:
     match = _CHUNK_ID.fullmatch(chunk_id)
     if match is None:
         raise Http404("No such passage.")
-    document = (
-        Document.objects.annotate(group_count=Count("groups"))
-        .filter(readable_documents(user), pk=int(match["document"]))
-        .distinct()
-        .first()
-    )
+    document = readable_documents(user=user).filter(pk=int(match["document"])).first()
     if document is None:
         raise Http404("No such passage.")
     chunks = index_chunks(document_id=document.pk, version=int(match["version"]))

@@ -14,6 +14,7 @@ from kb_assistant.chat.models import Conversation, Message, Role
 from kb_assistant.chat.routecard import route_card
 from kb_assistant.chat.selectors import conversation_history
 from router import pipeline
+from router.events import Delta, Done, Event, Failed, Meta, Notice
 from router.protect import PlaceholderMap
 from router.trace import Trace
 
@@ -47,25 +48,32 @@ class _Answer:
     meta: dict[str, Any] = field(default_factory=lambda: {"citations": [], "notices": []})
     text: str = ""
 
-    def collect(self, event: dict) -> None:
-        kind = event["type"]
-        if kind == "meta":
-            self.request_id, self.route = event["request_id"], event["route"]
-            self.meta.update(citations=event["citations"], reasons=event["reasons"], intent=event["intent"])
-        elif kind == "delta":
-            self.text += event["text"]
-        elif kind == "notice":
-            self.meta["notices"].append(event["text"])
-        elif kind == "error":
-            self.meta["error"] = event["message"]
+    def collect(self, event: Event) -> None:
+        match event:
+            case Meta():
+                self.request_id, self.route = event.request_id, event.route
+                self.meta.update(citations=event.citations, reasons=event.reasons, intent=event.intent)
+            case Delta():
+                self.text += event.text
+            case Notice():
+                self.meta["notices"].append(event.text)
+            case Failed():
+                self.meta["error"] = event.message
 
     def finish(self, trace: Trace) -> None:
         self.text, self.route = trace.answer, trace.route or self.route
         self.meta["route_card"] = route_card(trace)
 
 
-def conversation_ask(*, conversation: Conversation, question: str) -> Iterator[dict]:
-    """Ask in a conversation: the pipeline's events, with `done` carrying the saved answer.
+@dataclass(frozen=True)
+class Saved:
+    """The answer as kept in the conversation: the chat's last event, in place of Done."""
+
+    message: Message
+
+
+def conversation_ask(*, conversation: Conversation, question: str) -> Iterator[Event | Saved]:
+    """Ask in a conversation: the pipeline's events, with Saved carrying the saved answer.
 
     Follow-ups carry the recent turns, and the conversation's own placeholder map keeps
     pseudonyms stable from turn to turn. When the consumer stops early (the user pressed
@@ -84,13 +92,10 @@ def conversation_ask(*, conversation: Conversation, question: str) -> Iterator[d
     with closing(pipeline.run(request)) as events:
         try:
             for event in events:
-                if event["type"] == "done":
-                    answer.finish(event["trace"])
+                if isinstance(event, Done):
+                    answer.finish(event.trace)
                     saved = _answer_save(conversation=conversation, answer=answer, mapping=mapping)
-                    if saved is None:
-                        yield {"type": "error", "message": str(CONVERSATION_GONE)}
-                    else:
-                        yield {"type": "done", "message": saved}
+                    yield Failed(str(CONVERSATION_GONE)) if saved is None else Saved(saved)
                 else:
                     answer.collect(event)
                     yield event

@@ -2,7 +2,6 @@
 renders. Every URL with an id goes through an owner-filtered selector (404 otherwise)."""
 
 from collections.abc import Iterator
-from functools import wraps
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -25,6 +24,7 @@ from kb_assistant.chat.selectors import (
     message_list,
 )
 from kb_assistant.chat.services import (
+    Saved,
     api_token_revoke,
     conversation_ask,
     conversation_create,
@@ -33,23 +33,8 @@ from kb_assistant.chat.services import (
     message_feedback,
 )
 from kb_assistant.chat.sse import sse_event, sse_response
-
-# Defence in depth behind the sanitiser: even if markup slipped through, no inline script,
-# no script from elsewhere, and no plug-in could run on these pages.
-CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
-    "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'"
-)
-
-
-def strict_csp(view):
-    @wraps(view)
-    def wrapper(request, *args, **kwargs):
-        response = view(request, *args, **kwargs)
-        response["Content-Security-Policy"] = CONTENT_SECURITY_POLICY
-        return response
-
-    return wrapper
+from kb_assistant.security import strict_csp
+from router.events import Delta, Event, Failed, Meta, Notice
 
 
 def _js_labels() -> dict[str, str]:
@@ -106,23 +91,27 @@ def conversation_ask_view(request: HttpRequest, pk: int) -> HttpResponse:
     return sse_response(_chat_events(request, events))
 
 
-def _chat_events(request: HttpRequest, events: Iterator[dict]) -> Iterator[bytes]:
+def _chat_events(request: HttpRequest, events: Iterator[Event | Saved]) -> Iterator[bytes]:
     """The pipeline's events for the page; citations and the finished answer arrive as HTML
     rendered here (escaped by templates, answer sanitised), so the script never builds
     markup from untrusted text."""
     # The stream is iterated after the view returned; keep the request's language for it.
     with translation.override(request.LANGUAGE_CODE):
         for event in events:
-            kind = event["type"]
-            if kind == "meta":
-                html = render_to_string("chat/_citations.html", {"citations": event["citations"]}, request)
-                data = {"request_id": event["request_id"], "route": event["route"], "citations_html": html}
-            elif kind == "done":
-                html = render_to_string("chat/_answer.html", {"message": event["message"]}, request)
-                data = {"html": html}
-            else:
-                data = {key: value for key, value in event.items() if key != "type"}
-            yield sse_event(data, event=kind)
+            match event:
+                case Meta():
+                    html = render_to_string("chat/_citations.html", {"citations": event.citations}, request)
+                    data = {"request_id": event.request_id, "route": event.route, "citations_html": html}
+                    yield sse_event(data, event="meta")
+                case Saved():
+                    html = render_to_string("chat/_answer.html", {"message": event.message}, request)
+                    yield sse_event({"html": html}, event="done")
+                case Delta() | Notice():
+                    yield sse_event(
+                        {"text": event.text}, event="delta" if isinstance(event, Delta) else "notice"
+                    )
+                case Failed():
+                    yield sse_event({"message": event.message}, event="error")
 
 
 @login_required

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 
 @dataclass(frozen=True)
 class Span:
-    kind: str  # PERSON, EMAIL, PHONE, ID, CARD, IBAN, IP, SECRET
+    kind: str  # a key of router.protect._PRIORITY: PERSON, EMAIL, PHONE, ID, SECRET, ADDRESS, ORG…
     start: int
     end: int
     value: str

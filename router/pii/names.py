@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ingestion.text import CJK_CHAR
 from router.pii import Span
 
 _DATA = Path(__file__).parent / "data"
@@ -27,10 +28,15 @@ _EN_CANDIDATE = re.compile(
     rf"(?<![A-Za-z])(?=(?:({_TITLES})\s+)?({_CAP_WORD})(?:\s+[A-Z]\.)?\s+({_CAP_WORD})"
     rf"(?:,?\s+({_SUFFIXES}))?(?![A-Za-z]))"
 )
+_INITIALLED = re.compile(
+    r"(?<![A-Za-z.])((?:[A-Z]\.\s?){1,2})\s*([A-Z][a-z]+(?:['-][A-Z][a-z]+)?)(?![A-Za-z])"
+)
+_ALL_CAPS = re.compile(r"(?<![A-Za-z])([A-Z]{2,})\s+([A-Z]{2,})(?![A-Za-z])")
+_SINGLE = re.compile(rf"(?<![A-Za-z])({_CAP_WORD})(?![A-Za-z]|\s+[A-Z])")
 _TITLED = re.compile(rf"(?<![A-Za-z])({_TITLES})\s+({_CAP_WORD})(?![A-Za-z])")
 _EN_CUE = re.compile(
     r"(?<![A-Za-z])(?:contact|manager|owner|hire|employee|colleague|dear|hi|hello|attn|cc|signed by|approved by|"
-    r"assigned to|reports to|submitted by|requested by|from|to|for|by|with)\s*[:,]?\s*$",
+    r"assigned to|reports to|submitted by|requested by|from|to|for|by|with|thanks|thank you|ask|tell|ping|call)\s*[:,]?\s*$",
     re.IGNORECASE,
 )
 # Capitalised words that follow a given name without being a surname ("Victoria Street").
@@ -51,7 +57,10 @@ _ZH_ROLES = (
     "总监", "专员", "助理", "老师", "候选人", "出差人", "姓名", "代表", "乙方", "甲方", "对接人", "接口人", "审核人",
     "经办人", "领导", "组长", "工程师",
 )  # fmt: skip
-_ZH_BEFORE = (*_ZH_ROLES, "联系", "致", "由", "发给", "交给", "请", "与", "和", "给", "找", "问")
+_ZH_BEFORE = (
+    *_ZH_ROLES, "联系", "致", "由", "发给", "交给", "请", "与", "和", "给", "找", "问",
+    "部的", "组的", "处的", "科的", "团队的", "中心的", "办的",
+)  # fmt: skip
 _ZH_TITLE_AFTER = ("先生", "女士", "小姐", "经理", "总监", "主管", "同学", "老师", "同志")
 _ZH_AFTER = (
     "的", "说", "已", "将", "负责", "提交", "于", "在", "电话", "手机", "邮箱", "审批", "确认", "签字", "申请", "联系",
@@ -60,7 +69,6 @@ _ZH_AFTER = (
 _ZH_CUE_GAP = "：: "
 _ZH_PUNCTUATION = "，。、；：！？（）《》“”,.;:!?()"
 _CUE_WINDOW = 16  # characters before a candidate name searched for a cue
-_CJK = re.compile(r"[\u4e00-\u9fff]")
 
 
 @dataclass(frozen=True)
@@ -88,24 +96,66 @@ def _gazetteers() -> _Gazetteers:
     )
 
 
-def name_spans(text: str, *, known_names: Sequence[str] = ()) -> Iterator[Span]:
-    """Candidate spans, possibly overlapping; the caller keeps the best of overlapping ones."""
-    yield from _known(text, known_names)
-    yield from _english(text)
-    yield from _chinese(text)
+def surnames() -> frozenset[str]:
+    """English surnames, lower-cased (the census list)."""
+    return _gazetteers().family
+
+
+def name_spans(text: str, *, known_names: Sequence[str] = ()) -> list[Span]:
+    """Candidate spans, possibly overlapping; the caller merges overlapping ones. A part of a
+    name found once ("Fletcher" of "Daniel Fletcher") is a name wherever else it stands."""
+    found = [*_known(text, [*known_names, *_names_in_emails(text)]), *_english(text)]
+    parts = {
+        word
+        for span in found
+        for word in re.findall(_CAP_WORD, span.value)
+        if len(word) >= 3 and word.lower() not in _gazetteers().common and not re.fullmatch(_TITLES, word)
+    }
+    return [*found, *_known(text, sorted(parts)), *_chinese(text), *_chinese_titled(text)]
+
+
+_EMAIL_LOCAL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
+
+
+def _names_in_emails(text: str) -> list[str]:
+    """ "alice.martin@…" names Alice Martin: the parts of a local part that are known given names
+    or surnames are names wherever else they appear capitalised, so no surname is left over."""
+    names = _gazetteers()
+    found = []
+    for match in _EMAIL_LOCAL.finditer(text):
+        parts = [p for p in re.split(r"[._+-]|\d+", match.group(1).lower()) if p]
+        first_last = len(parts) == 2 and all(p.isalpha() for p in parts)  # priya.raman
+        for part in parts:
+            known = part in names.given or part in names.family
+            if len(part) >= 3 and part not in names.common and (known or first_last):
+                found.append(part.capitalize())
+    return found
 
 
 def _known(text: str, known_names: Sequence[str]) -> Iterator[Span]:
     for name in sorted({n.strip() for n in known_names if len(n.strip()) >= 2}, key=len, reverse=True):
-        latin = not _CJK.search(name)
+        latin = not CJK_CHAR.search(name)
         pattern = rf"(?<![A-Za-z]){re.escape(name)}(?![A-Za-z])" if latin else re.escape(name)
         for match in re.finditer(pattern, text, re.IGNORECASE):
             yield Span("PERSON", match.start(), match.end(), match.group())
 
 
 def _english(text: str) -> Iterator[Span]:
+    names = _gazetteers()
     for match in _TITLED.finditer(text):
         yield Span("PERSON", match.start(), match.end(), match.group())
+    for match in _INITIALLED.finditer(text):
+        if match.group(2).lower() in names.family:
+            yield Span("PERSON", match.start(), match.end(), match.group())
+    for match in _ALL_CAPS.finditer(text):
+        first, last = match.group(1).lower(), match.group(2).lower()
+        if first in names.given and last in names.family and first not in names.common:
+            yield Span("PERSON", match.start(), match.end(), match.group())
+    for match in _SINGLE.finditer(text):
+        word = match.group(1).lower()
+        cued = _EN_CUE.search(text[max(0, match.start() - _CUE_WINDOW) : match.start()]) is not None
+        if cued and word in names.given and word not in names.common and word not in _NOT_SURNAMES:
+            yield Span("PERSON", match.start(1), match.end(1), match.group(1))
     for match in _EN_CANDIDATE.finditer(text):
         title, first, last, suffix = match.groups()
         cued = _EN_CUE.search(text[max(0, match.start() - _CUE_WINDOW) : match.start()]) is not None
@@ -222,14 +272,14 @@ def _english_pair(first: str, last: str, *, cued: bool) -> bool:
 def _chinese(text: str) -> Iterator[Span]:
     names = _gazetteers()
     for index, char in enumerate(text):
-        if not _CJK.match(char):
+        if not CJK_CHAR.match(char):
             continue
         surname = text[index : index + 2] if text[index : index + 2] in names.zh_family else char
         if surname not in names.zh_family:
             continue
         before = text[max(0, index - _CUE_WINDOW) : index].rstrip(_ZH_CUE_GAP)
         cued_before = before.endswith(_ZH_BEFORE)
-        in_slot = cued_before or index == 0 or not _CJK.match(text[index - 1])
+        in_slot = cued_before or index == 0 or not CJK_CHAR.match(text[index - 1])
         given_at = index + len(surname)
         ends = _given_ends(text, given_at, names.zh_given.__contains__)
         end = next((e for e in ends if _zh_name_ends_at(text, e, in_slot=in_slot)), None)
@@ -238,10 +288,59 @@ def _chinese(text: str) -> Iterator[Span]:
             end = ends[0]  # most given names have two characters
         if end is None and after_role:  # given-name characters we do not know: only up to punctuation
             end = next(
-                (e for e in _given_ends(text, given_at, _CJK.fullmatch) if _zh_closed_at(text, e)), None
+                (e for e in _given_ends(text, given_at, CJK_CHAR.fullmatch) if _zh_closed_at(text, e)), None
             )
         if end is not None:
             yield Span("PERSON", index, end, text[index:end])
+
+
+# A surname and a title or a familiar prefix: 王总, 李工, 张老师, 老王, 小李.
+# Surnames common enough to follow 老/小 as a nickname; not 于 or 时, which make 小于 and 小时.
+_ZH_FAMILIAR = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘蒋蔡杜叶程苏魏吕丁沈姚卢崔钟谭陆汪范金廖贾夏邹孟熊秦邱薛"
+)
+_ZH_TITLES = (
+    "总经理",
+    "董事长",
+    "总监",
+    "经理",
+    "主任",
+    "老师",
+    "教授",
+    "博士",
+    "律师",
+    "医生",
+    "先生",
+    "女士",
+    "小姐",
+    "总",
+    "工",
+)
+
+
+def _chinese_titled(text: str) -> Iterator[Span]:
+    """A title alone makes a surname a person only where the title ends a word: "周总说" is
+    Mr Zhou speaking, "周总结" is a weekly summary."""
+    names = _gazetteers()
+    for index, char in enumerate(text):
+        if char not in names.zh_family:
+            continue
+        familiar = (
+            index > 0 and text[index - 1] in "老小" and char in _ZH_FAMILIAR and not _counted(text, index - 1)
+        )
+        start = index - 1 if familiar else index
+        title = next((t for t in _ZH_TITLES if text.startswith(t, index + 1)), "" if familiar else None)
+        in_slot = index == 0 or not CJK_CHAR.match(text[index - 1]) or text[:index].endswith(_ZH_BEFORE)
+        if title is None or not (familiar or in_slot):  # 张晓梅女士 is not 梅女士
+            continue
+        end = index + 1 + len(title)
+        if familiar or end == len(text) or not CJK_CHAR.match(text[end]) or text.startswith(_ZH_AFTER, end):
+            yield Span("PERSON", start, end, text[start:end])
+
+
+def _counted(text: str, at: int) -> bool:
+    """ "一小张纸", "三小时": after a numeral 小 is "small", not a nickname."""
+    return at > 0 and text[at - 1] in "一二三四五六七八九十两几半每0123456789"
 
 
 def _given_ends(text: str, start: int, is_given: Callable[[str], object]) -> list[int]:
@@ -260,5 +359,5 @@ def _zh_name_ends_at(text: str, end: int, *, in_slot: bool) -> bool:
     name to start in a slot too, or "方向的" would be a person."""
     if text.startswith(_ZH_TITLE_AFTER, end):
         return True
-    bounded = end == len(text) or not _CJK.match(text[end])
+    bounded = end == len(text) or not CJK_CHAR.match(text[end])
     return in_slot and (bounded or text.startswith(_ZH_AFTER, end))

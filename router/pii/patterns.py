@@ -1,4 +1,6 @@
-"""Structured personal data and secrets found by pattern and validated by check digit.
+"""Structured personal data found by pattern and validated by check digit: what Presidio
+lacks (Chinese formats, identifiers announced by a label in either language, dates of birth,
+ages, internal host names) and the company's own ID formats.
 
 Patterns are bounded by "not a digit/letter" lookarounds instead of \\b, because Python's
 \\b sees Chinese characters as word characters: "身份证110105…" has no \\b before the digits.
@@ -9,6 +11,7 @@ import re
 from collections.abc import Iterator
 
 from router.pii import Span
+from router.pii.company import company_formats
 from router.pii.validators import card_number_ok, cn_resident_id_ok, iban_ok
 
 
@@ -29,18 +32,54 @@ def _compiled() -> dict[str, re.Pattern]:
         "IPV6": re.compile(r"(?<![0-9A-Fa-f:])(?:[0-9A-Fa-f]{1,4}:){2,7}[0-9A-Fa-f]{1,4}(?![0-9A-Fa-f:])"),
         "CN_MOBILE": re.compile(r"(?<![\d+])(?:\+?86[ -]?)?1[3-9]\d[ -]?\d{4}[ -]?\d{4}(?!\d)"),
         "CN_LANDLINE": re.compile(r"(?<!\d)(?:\+?86[ -]?)?0\d{2,3}[ -]\d{7,8}(?!\d)"),
+        # Ten bare digits are a phone number only where the sentence says so.
+        "BARE_PHONE": re.compile(
+            r"(?:phone|call|reachable at|tel\.?|mobile|cell|fax|whatsapp|电话|手机|座机|联系方式)[^\d\n]{0,16}?"
+            r"(?<!\d)([2-9]\d{9})(?!\d)",
+            re.IGNORECASE,
+        ),
         "INTL_PHONE": re.compile(
             r"(?<![\w+])(?:\+\d{1,3}[ .-]?|00\d{1,3}[ .-]?)?(?:\(\d{2,4}\)[ .-]?|\d{2,4}[ .-])\d{3,4}[ .-]?\d{3,4}"
             r"(?:[ ]?(?:x|ext\.?|#)[ ]?\d{1,6})?(?![\d])",
             re.IGNORECASE,
         ),
         "PASSPORT": re.compile(r"(?:passport|护照)[^A-Za-z0-9]{0,12}([A-Z]{1,2}\d{7,8})", re.IGNORECASE),
-        "API_KEY": re.compile(
-            r"(?<![A-Za-z0-9])(?:sk-[A-Za-z0-9_-]{16,}|AKIA[0-9A-Z]{16}|gh[pousr]_[A-Za-z0-9]{30,}|xox[bpas]-[A-Za-z0-9-]{10,}|"
-            r"AIza[0-9A-Za-z_-]{30,}|kb_[A-Za-z0-9_-]{30,})"
+        # An identifier announced as one: "employee ID: X-2291-B", "工号：A10234".
+        "LABELLED_ID": re.compile(
+            r"(?:(?:employee|staff|customer|client|member|badge|personnel|student|patient|user|tax|national|"
+            r"social security|driver'?s? licen[cs]e)\s*(?:id|no\.?|number|#|code)|工号|员工编号|员工号|客户编号|客户号|"
+            r"会员号|学号|社保号|社保卡号|驾驶证号|税号|证件号码?|护照号码?)\s*(?:is|是|为|[:：#])?\s*"
+            r"([A-Za-z0-9][A-Za-z0-9-]{3,}[A-Za-z0-9])",
+            re.IGNORECASE,
         ),
-        "ASSIGNED_SECRET": re.compile(
-            r"(?:password|passwd|pwd|passcode|secret|token|api[_ -]?key|密码|口令|密钥)\s*(?:is|为|是|[:：=])\s*[\"'“]?([^\s\"'”，。,;；]{4,})",
+        "ACCOUNT": re.compile(
+            r"(?:account|acct|a/c|账号|账户|帐号|帐户|开户账号)\s*(?:no\.?|number|#)?\s*(?:is|是|为|[:：#])?\s*"
+            r"(\d[\d -]{6,30}\d)",
+            re.IGNORECASE,
+        ),
+        "DOB": re.compile(
+            r"(?:born(?: on)?|birth(?:day| date)?|date of birth|d\.?o\.?b\.?|出生(?:日期|于|年月)?|生日)\s*(?:is|是|为|[:：])?\s*"
+            r"(\d{4}[-/.年]\d{1,2}[-/.月]\d{1,2}日?|\d{1,2}[-/.]\d{1,2}[-/.]\d{2,4}|"
+            r"(?:\d{1,2}(?:st|nd|rd|th)?\s+)?(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)[a-z]*\.?"
+            r"(?:\s+\d{1,2}(?:st|nd|rd|th)?)?,?\s+\d{4})",
+            re.IGNORECASE,
+        ),
+        "AGE": re.compile(
+            r"(?<![A-Za-z])(?:aged?\s*(?:is|[:：])?\s*(\d{1,3})(?!\d)|(\d{1,3})[- ]years?[- ]old)|"
+            r"(?:年龄|今年)\s*[:：]?\s*(\d{1,3})\s*岁?|(?<!\d)(\d{1,3})\s*岁",
+            re.IGNORECASE,
+        ),
+        # Internal names: a private suffix (.internal, .corp, .local…) or a label saying so.
+        "HOST": re.compile(
+            r"(?<![A-Za-z0-9.@_-])(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+"
+            r"(?:internal|local|localdomain|lan|corp|intra|intranet|private|home\.arpa)(?!\.?[A-Za-z0-9-])|"
+            r"(?<![A-Za-z0-9.@_-])(?:[a-z0-9-]+\.)*(?:internal|intra|intranet|corp|int|prod|stg|staging|dev|"
+            r"priv|lan|svc)\.(?:[a-z0-9-]+\.)*[a-z]{2,}(?![A-Za-z0-9-])",
+            re.IGNORECASE,
+        ),
+        "HOST_SETTING": re.compile(
+            r"(?:host(?:name)?|server|endpoint|db_host|smtp_host|redis_host|server_name)[\"']?\s*[:=]\s*[\"']?"
+            r"(?:tcp:)?([A-Za-z0-9][A-Za-z0-9.-]*[A-Za-z0-9])",
             re.IGNORECASE,
         ),
     }
@@ -68,10 +107,23 @@ def structured_spans(text: str) -> Iterator[Span]:
         for match in patterns[name].finditer(text):
             if _looks_like_phone(match.group()):
                 yield Span("PHONE", match.start(), match.end(), match.group())
-    for match in patterns["API_KEY"].finditer(text):
-        yield Span("SECRET", match.start(), match.end(), match.group())
-    for match in patterns["ASSIGNED_SECRET"].finditer(text):
-        yield Span("SECRET", match.start(1), match.end(1), match.group(1))
+    for name, kind in (
+        ("BARE_PHONE", "PHONE"),
+        ("LABELLED_ID", "ID"),
+        ("ACCOUNT", "ACCOUNT"),
+        ("DOB", "DOB"),
+        ("HOST_SETTING", "HOST"),
+    ):
+        for match in patterns[name].finditer(text):
+            yield Span(kind, match.start(1), match.end(1), match.group(1))
+    for match in patterns["AGE"].finditer(text):
+        group = next(g for g in range(1, 5) if match.group(g) is not None)
+        yield Span("AGE", match.start(group), match.end(group), match.group(group))
+    for match in patterns["HOST"].finditer(text):
+        yield Span("HOST", match.start(), match.end(), match.group())
+    for pattern in company_formats().id_patterns:
+        for match in pattern.finditer(text):
+            yield Span("ID", match.start(), match.end(), match.group())
 
 
 def _looks_like_phone(value: str) -> bool:

@@ -8,7 +8,8 @@ from django.utils import timezone
 
 from kb_assistant.audit.models import AuditRecord
 from kb_assistant.audit.services import audit_request
-from router.trace import ComplianceAction, RetrievedChunk, StageRecord, Trace
+from router.reasons import Reason, ReasonCode
+from router.trace import ComplianceAction, Costs, RetrievedChunk, StageRecord, Tokens, Trace
 
 LOCAL_CONTEXT = (
     "[1] Trips abroad need approval from the department director and, above 5,000 EUR, from the CFO. "
@@ -39,14 +40,14 @@ def cloud_trace(user, **changes) -> Trace:
     trace.cited_document_ids = [7]
     trace.route = "cloud"
     trace.reasons = [
-        "needs reasoning (complexity 0.62 ≥ 0.40), intent finance",
-        "sending 61 tokens instead of 540",
+        Reason(ReasonCode.NEEDS_REASONING, "needs reasoning (complexity 0.62 ≥ 0.40), intent finance"),
+        Reason(ReasonCode.TOKENS_SAVED, "sending 61 tokens instead of 540"),
     ]
     trace.local_context = LOCAL_CONTEXT
     trace.cloud_payload = CLOUD_PAYLOAD
     trace.models = {"cloud": "cloud-test-model"}
-    trace.tokens = {"cloud_in": 61, "cloud_out": 40, "plain_rag_in": 540, "condensed_context": 45}
-    trace.cost_usd = {"cloud": 0.0000332, "plain_rag": 0.000105}
+    trace.tokens = Tokens(cloud_in=61, cloud_out=40, plain_rag_in=540, condensed_context=45)
+    trace.cost_usd = Costs(cloud=0.0000332, plain_rag=0.000105)
     trace.compliance_actions = [
         ComplianceAction("placeholder_restored", "placeholders replaced by real values")
     ]
@@ -69,11 +70,16 @@ def local_trace(user, **changes) -> Trace:
     trace = cloud_trace(user)
     trace.question = "How many days of annual leave do I get?"
     trace.intent, trace.route = "hr_admin", "local"
-    trace.reasons = ["a direct lookup (complexity 0.10 < 0.40): the cited passages answer it locally"]
+    trace.reasons = [
+        Reason(
+            ReasonCode.DIRECT_LOOKUP,
+            "a direct lookup (complexity 0.10 < 0.40): the cited passages answer it locally",
+        )
+    ]
     trace.cloud_payload = None
     trace.models = {"local": "SmolLM2-135M-Instruct"}
-    trace.tokens = {"plain_rag_in": 300, "local_in": 120, "local_out": 30}
-    trace.cost_usd = {"cloud": 0.0, "plain_rag": 0.00006}
+    trace.tokens = Tokens(plain_rag_in=300)
+    trace.cost_usd = Costs(cloud=0.0, plain_rag=0.00006)
     trace.compliance_actions = []
     trace.retrieved = [RetrievedChunk("9:3", 9, "Leave policy", "internal", 0.8)]
     trace.cited_document_ids = [9]

@@ -11,7 +11,9 @@ from django.urls import reverse
 from kb_assistant.audit.chain import chain_verify
 from kb_assistant.audit.models import AuditDocument, AuditRecord, Feedback
 from kb_assistant.audit.services import audit_event, audit_request, feedback_record
-from router.trace import Trace
+from router.events import Meta
+from router.reasons import Reason, ReasonCode
+from router.trace import Tokens, Trace
 from tests.audit.conftest import CLOUD_PAYLOAD, cloud_trace, local_trace
 from tests.conftest import PASSWORD
 
@@ -64,8 +66,10 @@ def test_a_request_that_failed_midway_is_recorded_as_far_as_it_got(alice):
 
 def test_a_cloud_failure_that_fell_back_keeps_the_payload_that_was_sent(alice):
     trace = cloud_trace(alice, route="fallback")
-    trace.reasons.append("the cloud failed (timed out); answered locally instead")
-    trace.tokens = {"cloud_in": 61, "plain_rag_in": 540}
+    trace.reasons.append(
+        Reason(ReasonCode.CLOUD_FAILED, "the cloud failed (timed out); answered locally instead")
+    )
+    trace.tokens = Tokens(cloud_in=61, plain_rag_in=540)
 
     record = audit_request(trace=trace)
 
@@ -75,7 +79,13 @@ def test_a_cloud_failure_that_fell_back_keeps_the_payload_that_was_sent(alice):
 
 def test_a_request_refused_by_an_open_breaker_is_flagged(alice):
     trace = local_trace(
-        alice, reasons=["the cloud circuit breaker is open after repeated failures; next probe in 20s"]
+        alice,
+        reasons=[
+            Reason(
+                ReasonCode.BREAKER_OPEN,
+                "the cloud circuit breaker is open after repeated failures; next probe in 20s",
+            )
+        ],
     )
 
     assert audit_request(trace=trace).breaker_open
@@ -85,10 +95,10 @@ def test_a_request_stopped_by_the_client_is_still_recorded_by_the_pipeline(empty
     from router.pipeline import AskRequest, run
 
     events = run(AskRequest(question="How many days of annual leave do I get?", user=alice, channel="chat"))
-    meta = next(event for event in events if event["type"] == "meta")
+    meta = next(event for event in events if isinstance(event, Meta))
     events.close()  # the browser went away before the answer
 
-    record = AuditRecord.objects.get(request_id=meta["request_id"])
+    record = AuditRecord.objects.get(request_id=meta.request_id)
     assert (record.kind, record.username, record.channel) == ("request", "alice", "chat")
     assert record.route == "local" and record.latency_ms["retrieve"] >= 0
 

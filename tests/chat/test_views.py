@@ -13,6 +13,7 @@ from kb_assistant.accounts.authentication import user_for_token
 from kb_assistant.accounts.models import ApiToken
 from kb_assistant.chat.models import Conversation, Message
 from kb_assistant.chat.services import conversation_ask
+from router.events import Failed, Meta
 from tests.chat.conftest import conversation_of
 from tests.conftest import PASSWORD
 
@@ -177,7 +178,7 @@ def test_a_follow_up_uses_the_conversation_and_keeps_its_placeholders(handbook, 
 def test_a_stopped_answer_is_kept_as_far_as_it_got_and_still_audited(handbook, alice):
     conversation = conversation_of(alice)
     events = conversation_ask(conversation=conversation, question="How many days of annual leave do I get?")
-    assert next(events)["type"] == "meta"
+    assert isinstance(next(events), Meta)
 
     events.close()  # what the server does when the browser aborts the stream
 
@@ -191,12 +192,12 @@ def test_deleting_a_conversation_while_it_answers_ends_the_stream_cleanly(handbo
 
     conversation = conversation_of(alice)
     events = conversation_ask(conversation=conversation, question="How many days of annual leave do I get?")
-    assert next(events)["type"] == "meta"
+    assert isinstance(next(events), Meta)
     Conversation.objects.filter(pk=conversation.pk).delete()  # from another tab
 
     rest = list(events)
 
-    assert rest[-1]["type"] == "error" and "deleted" in rest[-1]["message"]
+    assert isinstance(rest[-1], Failed) and "deleted" in rest[-1].message
     assert not Message.objects.filter(conversation_id=conversation.pk).exists()
     assert AuditRecord.objects.filter(kind="request", user_id=alice.pk).count() == 1, (
         "the request is on record all the same"

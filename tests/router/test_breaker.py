@@ -8,14 +8,7 @@ import pytest
 from django.conf import settings
 
 from router.breaker import CircuitBreaker, RedisStore
-
-
-class FakeClock:
-    def __init__(self) -> None:
-        self.now = 1_000.0
-
-    def __call__(self) -> float:
-        return self.now
+from tests.conftest import FakeClock
 
 
 @pytest.fixture
@@ -102,3 +95,25 @@ def test_without_redis_the_breaker_still_works_in_the_process(clock):
     assert breaker.allow()
     breaker.record_success()
     assert breaker.status().state == "closed"
+
+
+def test_a_permanent_failure_opens_the_breaker_at_once(clock):
+    breaker = CircuitBreaker(failure_threshold=3, cooldown_seconds=10, clock=clock)
+    breaker.record_failure(permanent=True)
+    status = breaker.status()
+    assert status.state == "open" and status.permanent and not breaker.allow()
+
+    clock.now += 11
+    assert breaker.allow()
+    breaker.record_success()
+    assert not breaker.status().permanent
+
+
+def test_every_worker_sees_the_same_cloud_latency(shared_key, clock):
+    first, second = (
+        worker_breaker(shared_key, clock, failure_threshold=3, cooldown_seconds=10) for _ in "ab"
+    )
+    first.record_success(latency_ms=1000)
+    second.record_success(latency_ms=2000)
+
+    assert first.status().latency_ms == second.status().latency_ms == 1300

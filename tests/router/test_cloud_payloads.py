@@ -8,12 +8,11 @@ from io import StringIO
 import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
-from django.db.models import Count
 
 from ingestion.models import Document
+from ingestion.selectors import readable_documents
 from ingestion.store import index_chunks
 from router.pipeline import AskRequest, ask
-from router.retrieve import readable_documents
 from tests.conftest import PASSWORD, group
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +41,7 @@ def sample_kb(empty_index, db):
 
 
 def readable_ids(user: User) -> set[int]:
-    documents = Document.objects.annotate(group_count=Count("groups")).filter(readable_documents(user))
+    documents = readable_documents(user=user)
     return set(documents.values_list("pk", flat=True))
 
 
@@ -64,7 +63,7 @@ def test_nothing_private_reaches_the_cloud_for_any_role(sample_kb, cloud):
         for question in QUESTIONS:
             trace, meta = ask(AskRequest(question=question, user=person, channel="chat"))
             answered += bool(trace.answer)
-            assert {c["document_id"] for c in meta["citations"]} <= allowed, (person, question)
+            assert {c["document_id"] for c in meta.citations} <= allowed, (person, question)
             assert {r.document_id for r in trace.retrieved} <= allowed
     assert answered == len(people) * len(QUESTIONS)
     assert cloud.requests, "no question went to the cloud: the test would prove nothing"

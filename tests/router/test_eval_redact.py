@@ -43,11 +43,20 @@ def test_it_writes_redacted_lines_and_scores_them_against_gold_values(tmp_path):
     assert written[1]["redacted"] == "员工<PERSON_1>的身份证号为<ID_1>，工资卡号<CARD_1>。"
     assert summary["lines"] == 2
     assert summary["replaced_by_kind"] == {"PERSON": 2, "EMAIL": 1, "PHONE": 1, "ID": 1, "CARD": 1}
-    assert summary["scores"] == {
-        "structured_removed": 1.0,
-        "names_removed": 1.0,
-        "other_words_destroyed": 0.0,
+    scores = summary["scores"]
+    assert (scores["structured_removed"], scores["names_removed"], scores["other_words_destroyed"]) == (
+        1.0,
+        1.0,
+        0.0,
+    )
+    assert scores["leaks"]["personal"] == {"values": 6, "leaked_whole": 0.0, "leaked_piece": 0.0}
+    assert scores["by_kind"]["name"] == {
+        "values": 2,
+        "removed": 1.0,
+        "leaked_whole": 0.0,
+        "leaked_piece": 0.0,
     }
+    assert set(scores["by_kind"]) == {"name", "email", "phone", "idn", "card"}
     assert summary["p95_ms"] >= summary["p50_ms"] > 0
 
 
@@ -66,3 +75,19 @@ def test_without_gold_values_there_are_no_scores(tmp_path):
 
     assert written == [{"id": "x", "redacted": "Nothing personal here."}]
     assert "scores" not in summary
+
+
+def test_it_reports_leaks_per_kind_whole_and_in_part(tmp_path):
+    lines = [
+        {
+            "id": "s-1",
+            "text": "DB_PASSWORD=winter2026\nCall Dana Whitlock-Brae on Friday.",
+            "pii": {"password": "winter2026", "name": ["Dana Whitlock-Brae"]},
+        }
+    ]
+    summary, _ = run(tmp_path, lines)
+
+    scores = summary["scores"]
+    assert scores["by_kind"]["password"]["removed"] == 1.0
+    assert scores["leaks"]["secrets"] == {"values": 1, "leaked_whole": 0.0, "leaked_piece": 0.0}
+    assert set(scores["leaks"]) == {"personal", "secrets"}

@@ -4,7 +4,8 @@ admin starts from (real embedding model, real database)."""
 import pytest
 
 from ingestion.embed import get_embedder
-from router.intent import OUT_OF_SCOPE, IntentClassifier, IntentPrediction, classify_intent
+from router.deps import pipeline_deps
+from router.intent import OUT_OF_SCOPE, IntentClassifier, IntentPrediction
 from router.models import IntentLabel
 
 SMALL_TRAINING_SET = [
@@ -105,7 +106,12 @@ def test_a_single_label_without_out_of_scope_examples_still_trains():
     assert classifier.predict("How do I book a day off?").label == "leave"
 
 
-# --- the seeded labels, as classify_intent serves them to the pipeline ---------------------
+# --- the seeded labels, as the pipeline's intent model serves them --------------------------
+
+
+def classify_intent(question: str) -> IntentPrediction:
+    return pipeline_deps().intents.classify(question)
+
 
 ENGLISH = {
     "How many vacation days do new employees get?": "hr_admin",

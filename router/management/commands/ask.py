@@ -1,9 +1,12 @@
 import json
+from dataclasses import asdict
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from router.events import Meta
 from router.pipeline import AskRequest, ask
+from router.trace import Trace
 
 
 class Command(BaseCommand):
@@ -23,25 +26,26 @@ class Command(BaseCommand):
             self.stdout.write(_json(trace, meta))
             return
         self.stdout.write(trace.answer)
-        self.stdout.write(f"\n— route: {trace.route} ({'; '.join(trace.reasons)})")
-        for citation in meta.get("citations", []):
+        self.stdout.write(f"\n— route: {trace.route} ({'; '.join(trace.reason_texts)})")
+        for citation in meta.citations if meta else []:
             self.stdout.write(f"  [{citation['number']}] {citation['title']}")
 
 
-def _json(trace, meta: dict) -> str:
+def _json(trace: Trace, meta: Meta | None) -> str:
     body = {
         "request_id": trace.request_id,
         "answer": trace.answer,
         "route": trace.route,
-        "reasons": trace.reasons,
+        "reasons": trace.reason_texts,
+        "reason_codes": [str(code) for code in trace.reason_codes],
         "intent": trace.intent,
         "citations": [
             {k: c[k] for k in ("number", "document_id", "title", "chunk_id", "heading", "page")}
-            for c in meta.get("citations", [])
+            for c in (meta.citations if meta else [])
         ],
         "cloud_payload": trace.cloud_payload,
-        "tokens": trace.tokens,
-        "cost_usd": trace.cost_usd,
+        "tokens": asdict(trace.tokens),
+        "cost_usd": asdict(trace.cost_usd),
         "latency_ms": trace.latency_ms,
         "compliance_actions": [a.__dict__ for a in trace.compliance_actions],
         "models": trace.models,

@@ -18,7 +18,7 @@ class Command(BaseCommand):
         "Condense each question's passages and score the result: compression (passage characters / "
         "condensed characters), gold-answer recall, latency. Answers are read for scoring only."
     )
-    requires_system_checks = []  # an offline evaluation: it needs no URLs, views or database
+    requires_system_checks: list[str] = []  # an offline evaluation: it needs no URLs, views or database
 
     def add_arguments(self, parser):
         parser.add_argument(

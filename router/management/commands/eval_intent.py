@@ -14,7 +14,7 @@ class Command(BaseCommand):
         "Train the intent classifier on TRAIN, label every TEST question one at a time, and print "
         "accuracy, in-scope accuracy, out-of-scope recall and latency per question (embedding included)."
     )
-    requires_system_checks = []  # an offline evaluation: it needs no URLs, views or database
+    requires_system_checks: list[str] = []  # an offline evaluation: it needs no URLs, views or database
 
     def add_arguments(self, parser):
         parser.add_argument("--train", type=Path, required=True, help='JSONL: {"text", "label"}')
