@@ -20,8 +20,8 @@ class DocumentSerializer(serializers.ModelSerializer):
     class Meta:
         model = Document
         fields = [
-            "id", "title", "original_name", "sha256", "detected_type", "size_bytes", "groups", "sensitivity",
-            "version", "indexed_version", "status", "progress", "failure_reason", "chunk_count",
+            "id", "title", "original_name", "sha256", "detected_type", "detected_encoding", "size_bytes",
+            "groups", "sensitivity", "version", "indexed_version", "status", "progress", "failure_reason", "chunk_count",
             "created_at", "updated_at", "indexed_at",
         ]  # fmt: skip
         read_only_fields = fields

@@ -24,6 +24,7 @@ class Chunk:
     page: int | None
     position: int  # 0-based order in the document
     token_count: int  # heading and text together
+    ocr: bool = False  # recognised from a scan or image (citations say so)
 
 
 @dataclass(frozen=True)
@@ -49,15 +50,15 @@ def chunk_document(
         budget = max_tokens - heading_tokens
         pieces = _pieces(sections, count_tokens, budget)
         for text, tokens in _pack(pieces, budget, overlap_tokens):
-            chunks.append(Chunk(text, heading, page, len(chunks), tokens + heading_tokens))
+            chunks.append(Chunk(text, heading, page, len(chunks), tokens + heading_tokens, sections[0].ocr))
     return chunks
 
 
 def _groups(sections: list[Section]) -> Iterator[tuple[str, int | None, list[Section]]]:
-    """Runs of consecutive sections under one heading on one page."""
+    """Runs of consecutive sections under one heading on one page, read alike (text layer or OCR)."""
     run: list[Section] = []
     for section in sections:
-        if run and (section.heading, section.page) != (run[0].heading, run[0].page):
+        if run and (section.heading, section.page, section.ocr) != (run[0].heading, run[0].page, run[0].ocr):
             yield run[0].heading, run[0].page, run
             run = []
         run.append(section)

@@ -37,6 +37,9 @@ class Document(models.Model):
     original_name = models.CharField(max_length=300)
     sha256 = models.CharField(max_length=64, db_index=True)
     detected_type = models.CharField(max_length=20, blank=True)
+    detected_encoding = models.CharField(
+        max_length=40, blank=True, help_text="Of a text-based file, as detected."
+    )
     size_bytes = models.PositiveBigIntegerField(default=0)
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"

@@ -57,7 +57,9 @@ def ingest_document(document_id: int, *, config: IngestionConfig | None = None) 
         parsed = parse_document(data, document.original_name, limits=config.parse_limits)
     except (ParseError, OSError) as exc:
         return _fail(document, version, str(exc) or exc.__class__.__name__)
-    Document.objects.filter(pk=document_id).update(detected_type=parsed.detected_type)
+    Document.objects.filter(pk=document_id).update(
+        detected_type=parsed.detected_type, detected_encoding=parsed.encoding or ""
+    )
 
     embedder = get_embedder()
     chunks = chunk_document(
@@ -129,6 +131,7 @@ def _metadata(document: Document, version: int, title: str, readers: list[str], 
         "page": chunk.page if chunk.page is not None else -1,
         "heading": chunk.heading,
         "tokens": chunk.token_count,
+        "ocr": chunk.ocr,
     }
 
 
@@ -157,6 +160,14 @@ def _fail(document: Document, version: int, reason: str) -> IngestResult:
     with contextlib.suppress(IndexModelMismatch):
         index_delete_version(document_id=document.pk, version=version)
     return IngestResult(document.pk, "failed", reason=reason)
+
+
+def abandon_document(document_id: int, reason: str) -> IngestResult:
+    """The task ran out of time: fail the version in flight and remove what it wrote."""
+    document = Document.objects.filter(pk=document_id).first()
+    if document is None:
+        return IngestResult(document_id, "vanished")
+    return _fail(document, document.version, reason)
 
 
 def _set_progress(document_id: int, status: str, progress: int) -> None:

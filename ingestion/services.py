@@ -14,7 +14,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from ingestion.models import IN_PROGRESS, Document, Sensitivity, Status
-from ingestion.parse import SUPPORTED_EXTENSIONS
+from ingestion.parse import unsupported_type_reason
 from ingestion.store import index_delete, index_set_readers, readers_for
 
 logger = logging.getLogger(__name__)
@@ -34,10 +34,8 @@ class SubmitResult:
 
 def upload_check(*, filename: str, size: int, max_bytes: int) -> None:
     """The checks that need no parsing: cheap, so done before the file is stored."""
-    extension = PurePath(filename).suffix.lower()
-    if extension not in SUPPORTED_EXTENSIONS:
-        supported = ", ".join(sorted(SUPPORTED_EXTENSIONS))
-        raise UploadRejected(f"{filename}: unsupported file type {extension or '(none)'}; use {supported}")
+    if reason := unsupported_type_reason(filename):
+        raise UploadRejected(f"{filename}: {reason}")
     if size == 0:
         raise UploadRejected(f"{filename}: the file is empty")
     if size > max_bytes:

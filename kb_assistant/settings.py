@@ -215,6 +215,20 @@ KB_CHUNK_TOKENS = env_int("KB_CHUNK_TOKENS", 200, minimum=32)
 KB_CHUNK_OVERLAP_TOKENS = env_int("KB_CHUNK_OVERLAP_TOKENS", 40, minimum=0)
 KB_EMBED_BATCH_SIZE = env_int("KB_EMBED_BATCH_SIZE", 64, minimum=1)
 KB_STALE_TASK_MINUTES = env_int("KB_STALE_TASK_MINUTES", 30, minimum=1)
+# What one upload may cost a worker (ingestion/parse/base.py ParseLimits); each limit
+# reached fails the document with a reason that names it.
+KB_MAX_PDF_PAGES = env_int("KB_MAX_PDF_PAGES", 2000, minimum=1)
+KB_MAX_SHEETS = env_int("KB_MAX_SHEETS", 50, minimum=1)
+KB_MAX_CELLS = env_int("KB_MAX_CELLS", 200_000, minimum=1)
+KB_MAX_SLIDES = env_int("KB_MAX_SLIDES", 500, minimum=1)
+# OCR of scanned PDF pages and images with Debian's tesseract (installed by the set-up).
+KB_OCR_ENABLED = env_bool("KB_OCR_ENABLED", True)
+KB_OCR_LANGUAGES = env_str("KB_OCR_LANGUAGES", "chi_sim+eng")
+KB_OCR_SECONDS_PER_PAGE = env_float("KB_OCR_SECONDS_PER_PAGE", 60.0, minimum=1.0)
+KB_OCR_MAX_PAGES = env_int("KB_OCR_MAX_PAGES", 100, minimum=1)
+# One ingestion task's own time limit (a long OCR batch included); past it the document
+# ends `failed` with a reason and the worker goes on with the next one.
+KB_INGEST_TIME_LIMIT_SECONDS = env_int("KB_INGEST_TIME_LIMIT_SECONDS", 1800, minimum=60)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

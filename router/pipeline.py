@@ -52,6 +52,7 @@ class Citation:
     heading: str
     page: int | None
     snippet: str
+    ocr: bool = False
 
 
 @dataclass(frozen=True)
@@ -353,7 +354,14 @@ def _citations(condensed: CondensedContext, passages: list[RetrievedPassage]) ->
         snippet = " ".join(k.text for k in condensed.kept if k.chunk_id == chunk_id)[:300]
         citations.append(
             Citation(
-                number, chunk_id, passage.document_id, passage.title, passage.heading, passage.page, snippet
+                number,
+                chunk_id,
+                passage.document_id,
+                passage.title,
+                passage.heading,
+                passage.page,
+                snippet,
+                ocr=passage.ocr,
             )
         )
     return citations

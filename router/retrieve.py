@@ -22,6 +22,7 @@ class RetrievedPassage:
     page: int | None
     sensitivity: str
     score: float
+    ocr: bool = False  # recognised from a scan: citations say so
 
 
 def retrieve(
@@ -40,6 +41,7 @@ def retrieve(
             page=hit.metadata["page"] if hit.metadata.get("page", -1) > 0 else None,
             sensitivity=hit.metadata.get("sensitivity", "internal"),
             score=round(hit.score or 0.0, 4),
+            ocr=bool(hit.metadata.get("ocr", False)),
         )
         for hit in hits
         if allowed.get(hit.document_id) == hit.version and (hit.score or 0.0) >= min_relevance

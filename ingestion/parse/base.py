@@ -86,14 +86,14 @@ def table_rows(rows: list[list[str]], *, header: bool | None = None) -> list[str
     """A table as lines of text, one a row, each row carrying its column headers:
     "City tier: Tier 1 · Examples: London, Paris · Limit per night: EUR 220", so that a row
     read (or chunked, or condensed) alone still says what its values are. `header` says
-    whether the first row holds the column names; None guesses it (see `_looks_like_header`).
+    whether the first row holds the column names; None guesses it (see `looks_like_header`).
     Cells repeated by a merge are kept once; a table without a header joins its cells."""
     grid = [[" ".join(cell.split()) for cell in row] for row in rows]
     grid = [row for row in grid if any(row)]
     if not grid:
         return []
     if header is None:
-        header = _looks_like_header(grid)
+        header = looks_like_header(grid)
     if not header or len(grid) == 1:
         return [CELL_SEPARATOR.join(_unique(row)) for row in grid]
     names, lines = grid[0], []
@@ -116,7 +116,7 @@ def _unique(cells: list[str]) -> list[str]:
     return kept
 
 
-def _looks_like_header(grid: list[list[str]]) -> bool:
+def looks_like_header(grid: list[list[str]]) -> bool:
     """Column names are short, distinct, without figures, and fill the first row (but for an
     empty corner above row labels). Two-column tables are usually "term | value" lists, whose
     first row is data: those need a format's own header mark (Markdown's rule, <th>, …)."""

@@ -23,7 +23,8 @@ def parse_html(data: bytes) -> Outline:
     from bs4.element import PreformattedString
 
     try:
-        soup = BeautifulSoup(decode_text(data), "lxml")
+        decoded = decode_text(data)
+        soup = BeautifulSoup(decoded.text, "lxml")
     except ParseError:
         raise
     except Exception as exc:  # a hostile page must not crash ingestion, whatever lxml makes of it
@@ -35,6 +36,7 @@ def parse_html(data: bytes) -> Outline:
         markup.extract()
     outline = _html_outline(soup.body or soup)
     outline.title = title or outline.title
+    outline.encoding = decoded.encoding
     if not outline.sections:
         raise ParseError("HTML has no readable text (only scripts, styles or markup)")
     return outline
@@ -62,10 +64,12 @@ def _html_outline(root) -> Outline:
         elif re.fullmatch(r"h[1-6]", node.name):
             end_block()
             outline.heading(int(node.name[1]), node.get_text(" "))
-        elif node.name == "tr":
+        elif node.name == "table":
             end_block()
-            cells = node.find_all(["td", "th"], recursive=False)
-            outline.add(" | ".join(" ".join(cell.get_text(" ").split()) for cell in cells))
+            _html_table(node, outline)
+        elif node.name == "tr":  # a row outside any table
+            end_block()
+            outline.table([[_cell_text(cell) for cell in node.find_all(["td", "th"], recursive=False)]])
         else:
             block = node.name in _BLOCK_TAGS
             if block:
@@ -73,6 +77,37 @@ def _html_outline(root) -> Outline:
             stack.append((iter(node.children), block))
     end_block()
     return outline
+
+
+_MAX_COLSPAN = 50
+
+
+def _html_table(table, outline: Outline) -> None:
+    """Rows of this table (not of tables nested in its cells, which are read as cell text),
+    a spanned cell repeated across its columns so that values stay under their headers."""
+    caption = table.find("caption")
+    if caption is not None:
+        outline.add(" ".join(caption.get_text(" ").split()))
+    rows, header_cells = [], []
+    for row in table.find_all("tr"):
+        if row.find_parent("table") is not table:
+            continue
+        cells = row.find_all(["td", "th"], recursive=False)
+        header_cells.append(bool(cells) and all(cell.name == "th" for cell in cells))
+        rows.append([_cell_text(cell) for cell in cells for _ in range(_span(cell))])
+    header = True if header_cells and header_cells[0] else None
+    outline.table(rows, header=header)
+
+
+def _span(cell) -> int:
+    try:
+        return max(1, min(int(str(cell.get("colspan", 1))), _MAX_COLSPAN))
+    except ValueError:
+        return 1
+
+
+def _cell_text(cell) -> str:
+    return " ".join(cell.get_text(" ").split())
 
 
 def _hidden(tag) -> bool:

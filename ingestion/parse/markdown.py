@@ -17,10 +17,11 @@ _RAW_HTML_OPEN = re.compile(r"<!--|<(script|style)\b", re.IGNORECASE)
 
 
 def parse_markdown(data: bytes) -> Outline:
-    text = decode_text(data).replace("\r\n", "\n")
+    decoded = decode_text(data)
+    text = decoded.text.replace("\r\n", "\n")
     refuse_binary_text(text)
     text = _without_scripts(text)
-    outline = Outline()
+    outline = Outline(encoding=decoded.encoding)
     front = _FRONT_MATTER.match(text)
     if front:
         title = _FRONT_TITLE.search(front.group(1))
@@ -35,9 +36,17 @@ def parse_markdown(data: bytes) -> Outline:
 
     lines = text.split("\n")
     in_fence = False
+    table_end = 0
     for index, line in enumerate(lines):
         following = lines[index + 1] if index + 1 < len(lines) else ""
-        if _FENCE.match(line):
+        if index < table_end:
+            continue
+        if not in_fence and _is_table_start(line, following):
+            end_paragraph()
+            table_end = _table_end(lines, index + 2)
+            rows = [line, *lines[index + 2 : table_end]]
+            outline.table([_cells(row) for row in rows], header=True)
+        elif _FENCE.match(line):
             in_fence = not in_fence
             end_paragraph()
         elif in_fence:
@@ -54,6 +63,25 @@ def parse_markdown(data: bytes) -> Outline:
             paragraph.append(line)
     end_paragraph()
     return outline
+
+
+def _is_table_start(line: str, following: str) -> bool:
+    """A GitHub table: a row of cells, then a rule of dashes with the same separators."""
+    return "|" in line.strip().strip("|") and bool(_TABLE_RULE.match(following)) and "|" in following
+
+
+def _table_end(lines: list[str], start: int) -> int:
+    """A table's body runs until a blank line or a line without a cell separator."""
+    end = start
+    while end < len(lines) and lines[end].strip() and "|" in lines[end]:
+        end += 1
+    return end
+
+
+def _cells(row: str) -> list[str]:
+    row = row.strip().replace("\\|", "\x00")  # an escaped pipe is text, not a cell border
+    row = row.removeprefix("|").removesuffix("|")
+    return [_strip_markdown(cell).replace("\x00", "|") for cell in row.split("|")]
 
 
 def _without_scripts(text: str) -> str:

@@ -1,26 +1,61 @@
 """PDF: the text layer with its font sizes, from which headings, reflowed paragraphs and
-table rows are recovered. pypdf is imported inside the functions, so that the web app does
-not load it."""
+table rows are recovered; pages that are scans (a page-sized image and next to no text) are
+read by OCR when the server has it. pypdf is imported inside the functions, so that the web
+app does not load it."""
 
 import io
 import math
 import re
+import tempfile
 from collections import Counter
 from dataclasses import dataclass
+from pathlib import Path
 
-from ingestion.parse.base import Outline, ParseError
+from ingestion.parse.base import Outline, ParseError, ParseLimits, looks_like_header
+from ingestion.parse.detect import pdf_start
+from ingestion.parse.ocr import ocr_pdf_page, ocr_unavailable_reason
 from ingestion.parse.reflow import LIST_OR_ROW, reflow
 
+SCAN_TEXT_FLOOR = 40  # word characters: fewer on a page with a scan, and its text is only a stamp
+SCAN_MIN_SIDE = 400  # pixels: an image this large on both sides is a scanned page, not a logo
 
-def parse_pdf(data: bytes) -> Outline:
+
+def parse_pdf(data: bytes, limits: ParseLimits) -> Outline:
+    data = data[max(pdf_start(data), 0) :]  # bytes before the header (a BOM…) as readers skip them
     if b"%%EOF" not in data[-2048:]:
         raise ParseError("the PDF is incomplete (it has no end-of-file marker); it was probably truncated")
-    pages, metadata_title = _read_pdf(data)
-    if not any(text.strip() for lines in pages for text, _ in lines):
-        raise ParseError("the PDF has no text layer (a scan?); OCR is not supported, upload a PDF with text")
-    outline = _pdf_outline(pages)
+    pages, scans, metadata_title = _read_pdf(data, limits)
+    scanned = [n for n, lines in enumerate(pages, 1) if scans[n - 1] and _word_chars(lines) < SCAN_TEXT_FLOOR]
+    has_text = any(_word_chars(lines) for n, lines in enumerate(pages, 1) if n not in scanned)
+    recognised: dict[int, list[str]] = {}
+    if scanned:
+        reason = ocr_unavailable_reason(limits)
+        if reason and not has_text:
+            raise ParseError(f"the PDF has no text layer (it is a scan) and {reason}; upload a PDF with text")
+        if not reason:
+            recognised = _ocr(data, scanned, limits)
+    elif not has_text:
+        raise ParseError("the PDF has no text layer and no scanned pages: there is no text to read")
+    for number in scanned:
+        pages[number - 1] = []  # a scanner's stamp ("Scanned with …") gives way to the page's OCR
+    outline = _pdf_outline(pages, recognised)
     outline.title = outline.title if _placeholder_title(metadata_title) else metadata_title
     return outline
+
+
+def _word_chars(lines: list["_Line"]) -> int:
+    return sum(len(_WORD.findall(text)) for text, _ in lines)
+
+
+def _ocr(data: bytes, scanned: list[int], limits: ParseLimits) -> dict[int, list[str]]:
+    if len(scanned) > limits.max_ocr_pages:
+        raise ParseError(
+            f"the PDF has {len(scanned)} scanned pages, over the limit of {limits.max_ocr_pages} pages for OCR"
+        )
+    with tempfile.TemporaryDirectory(prefix="kb-ocr-") as folder:
+        path = Path(folder) / "document.pdf"
+        path.write_bytes(data)
+        return {number: ocr_pdf_page(path, number, limits) for number in scanned}
 
 
 def _placeholder_title(title: str | None) -> bool:
@@ -31,7 +66,7 @@ def _placeholder_title(title: str | None) -> bool:
 _Line = tuple[str, float]  # the text of one line and its largest font size
 
 
-def _read_pdf(data: bytes) -> tuple[list[list[_Line]], str | None]:
+def _read_pdf(data: bytes, limits: ParseLimits) -> tuple[list[list[_Line]], list[bool], str | None]:
     from pypdf import PdfReader
     from pypdf.errors import DependencyError, FileNotDecryptedError
 
@@ -41,7 +76,12 @@ def _read_pdf(data: bytes) -> tuple[list[list[_Line]], str | None]:
             raise ParseError("the PDF is encrypted; upload an unprotected copy")
         if len(reader.pages) == 0:
             raise ParseError("the PDF has no pages")
+        if len(reader.pages) > limits.max_pages:
+            raise ParseError(
+                f"the PDF has {len(reader.pages):,} pages, over the limit of {limits.max_pages:,}"
+            )
         pages = [_pdf_lines(page) for page in reader.pages]
+        scans = [_has_scan(page) for page in reader.pages]
         title = reader.metadata.title if reader.metadata else None
     except ParseError:
         raise
@@ -49,7 +89,24 @@ def _read_pdf(data: bytes) -> tuple[list[list[_Line]], str | None]:
         raise ParseError("the PDF is encrypted; upload an unprotected copy") from exc
     except Exception as exc:  # pypdf fails in many ways on damaged files; each is a damaged PDF here
         raise ParseError(f"the PDF is damaged and cannot be read ({exc.__class__.__name__})") from exc
-    return pages, (str(title).strip() or None) if title else None
+    return pages, scans, (str(title).strip() or None) if title else None
+
+
+def _has_scan(page, depth: int = 0) -> bool:
+    """Whether the page (or a form it draws) holds an image the size of a scanned page."""
+    resources = page.get("/Resources")
+    xobjects = resources.get_object().get("/XObject") if resources is not None else None
+    for ref in xobjects.get_object().values() if xobjects is not None else []:
+        xobject = ref.get_object()
+        subtype = xobject.get("/Subtype")
+        if (
+            subtype == "/Image"
+            and min(int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))) >= SCAN_MIN_SIDE
+        ):
+            return True
+        if subtype == "/Form" and depth < 3 and _has_scan(xobject, depth + 1):
+            return True
+    return False
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # what symbol fonts' bullets often extract as
@@ -105,11 +162,12 @@ def _pdf_lines(page) -> list[_Line]:
     return [(line.text, line.size) for line in lines]
 
 
-def _pdf_outline(pages: list[list[_Line]]) -> Outline:
+def _pdf_outline(pages: list[list[_Line]], recognised: dict[int, list[str]]) -> Outline:
     """Short lines set larger than the body text are headings, the largest size being level 1;
     consecutive heading lines of one size are one wrapped heading, unless the next is numbered.
-    Body lines between headings are reflowed into paragraphs. The heading path carries across
-    pages, as a section does."""
+    Body lines between headings are reflowed into paragraphs, and runs of table rows get their
+    header. The heading path carries across pages, as a section does; so does a table's header
+    when the table goes on on the next page. Scanned pages' OCR text has no sizes: it is body text."""
     sizes = Counter(round(size) for lines in pages for text, size in lines for _ in text)
     body = sizes.most_common(1)[0][0] if sizes else 0
 
@@ -118,7 +176,10 @@ def _pdf_outline(pages: list[list[_Line]]) -> Outline:
 
     levels = sorted({round(s) for lines in pages for text, s in lines if is_heading(text, s)}, reverse=True)
     outline = Outline()
+    tables = _Tables(outline)
     for number, lines in enumerate(pages, 1):
+        for recognised_text in recognised.get(number, []):
+            outline.add(recognised_text, number, ocr=True)
         paragraph: list[str] = []
         heading, heading_size = "", None
         for text, size in lines:
@@ -126,12 +187,44 @@ def _pdf_outline(pages: list[list[_Line]]) -> Outline:
                 paragraph.append(text)
                 heading_size = None
                 continue
-            for line in reflow(paragraph, widest_wrap=math.inf):
-                outline.add(line, number)
+            tables.add(reflow(paragraph, widest_wrap=math.inf), number)
             paragraph.clear()
             wrapped = heading_size == round(size) and not LIST_OR_ROW.match(text)
             heading, heading_size = (f"{heading} {text}" if wrapped else text), round(size)
             outline.heading(levels.index(heading_size) + 1, heading)
-        for line in reflow(paragraph, widest_wrap=math.inf):
-            outline.add(line, number)
+            tables.header = None
+        tables.add(reflow(paragraph, widest_wrap=math.inf), number)
     return outline
+
+
+_ROW = " | "  # how _pdf_lines joins the cells it finds at one height
+
+
+class _Tables:
+    """Writes body lines to the outline, each run of table rows through Outline.table."""
+
+    def __init__(self, outline: Outline) -> None:
+        self.outline = outline
+        self.header: list[str] | None = None  # of the table the last page ended in
+
+    def add(self, lines: list[str], page: int) -> None:
+        run: list[list[str]] = []
+        for n, line in enumerate(lines):
+            if _ROW in line:
+                run.append(line.split(_ROW))
+                continue
+            self._table(run, page, continues=n == len(run))
+            run = []
+            self.outline.add(line, page)
+            self.header = None
+        self._table(run, page, continues=len(run) == len(lines))
+
+    def _table(self, run: list[list[str]], page: int, *, continues: bool) -> None:
+        if not run:
+            return
+        header = self.header
+        if continues and header and len(header) == len(run[0]) and run[0] != header:
+            self.outline.table([header, *run], page, header=True)  # the rest of last page's table
+            return
+        self.outline.table(run, page)
+        self.header = run[0] if looks_like_header(run) else None

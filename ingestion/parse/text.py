@@ -8,9 +8,10 @@ from ingestion.parse.reflow import reflow
 
 
 def parse_text(data: bytes) -> Outline:
-    text = decode_text(data)
+    decoded = decode_text(data)
+    text = decoded.text
     refuse_binary_text(text)
-    outline = Outline()
+    outline = Outline(encoding=decoded.encoding)
     for paragraph in re.split(r"\n\s*\n", text):
         for line in reflow(paragraph.splitlines()):
             outline.add(line)

@@ -133,8 +133,9 @@ def exe_named_txt() -> tuple[str, bytes]:
     return "notes.txt", b"MZ\x90\x00\x03\x00\x00\x00\x04\x00" + bytes(range(256)) * 4
 
 
-def latin1_text() -> tuple[str, bytes]:
-    return "menu.txt", "Café crème brûlée, déjà vu à la carte.".encode("latin-1")
+def undecodable_text() -> tuple[str, bytes]:
+    """High bytes that no encoding reads as text (no NUL, so it is not sniffed as binary)."""
+    return "notes.txt", bytes(range(128, 256)) * 4
 
 
 def script_only_html() -> tuple[str, bytes]:
@@ -163,7 +164,7 @@ ALL = [
     text_named_docx,
     zip_named_pdf,
     exe_named_txt,
-    latin1_text,
+    undecodable_text,
     script_only_html,
     unsupported_extension,
 ]
