@@ -1,12 +1,15 @@
 """Real files from the parsers' own test suites (see files/README.md): each readable one is
-read with its text, each broken or locked one refused with a reason that says why. No
-database needed."""
+read with its text and indexed, each broken or locked one refused with a reason that says
+why, with nothing of it in the index."""
 
 from pathlib import Path
 
 import pytest
 
+from ingestion.models import Status
 from ingestion.parse import ParseError, parse_document
+from ingestion.store import index_chunks
+from tests.ingestion.test_services import ingested
 
 FILES = Path(__file__).parent / "files"
 
@@ -46,3 +49,15 @@ def test_a_real_file_is_read_with_its_text(name, kind, words):
 def test_a_broken_or_locked_real_file_is_refused_with_its_reason(name, reason):
     with pytest.raises(ParseError, match=reason):
         parse_document((FILES / name).read_bytes(), name)
+
+
+@pytest.mark.django_db
+def test_every_real_file_ends_indexed_or_failed_with_a_reason_and_nothing_partial(empty_index):
+    for name, _, _ in READABLE:
+        document = ingested(name, (FILES / name).read_bytes())
+        assert document.status == Status.INDEXED, (name, document.failure_reason)
+        assert index_chunks(document_id=document.pk), name
+    for name, reason in REFUSED:
+        document = ingested(name, (FILES / name).read_bytes())
+        assert document.status == Status.FAILED and reason in document.failure_reason, name
+        assert index_chunks(document_id=document.pk) == [], name
