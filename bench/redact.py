@@ -1,5 +1,6 @@
-"""De-identification on the redaction dev files (shared/eval/redact_dev.jsonl, and our synthetic
-cases of every kind, English and Chinese, in bench/data/redact_synthetic.jsonl): values leaked
+"""De-identification on the redaction dev files (shared/eval/redact_dev.jsonl, our synthetic
+cases of every kind, English and Chinese, in bench/data/redact_synthetic.jsonl, and single-word
+names in no directory with lines that carry none, in bench/data/redact_single_names.jsonl): values leaked
 whole and in part, personal and secret, recall per kind, share of other words destroyed, and
 latency per text, measured one text at a time. Runs the real `eval_redact` command, whose
 scores come from `router.redaction_score`. Prints one JSON object, keyed by file.
@@ -18,6 +19,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DATA = (
     ROOT.parent / "shared" / "eval" / "redact_dev.jsonl",
     ROOT / "bench" / "data" / "redact_synthetic.jsonl",
+    ROOT / "bench" / "data" / "redact_single_names.jsonl",
 )
 TARGETS = {
     "personal_leaked_whole": 0.005,

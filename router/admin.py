@@ -1,6 +1,13 @@
 from django.contrib import admin
 
-from router.models import BlockedTerm, CloudUsage, GlossaryTerm, IntentLabel
+from router.models import (
+    BlockedTerm,
+    CloudUsage,
+    CompanyIdPattern,
+    GlossaryTerm,
+    IntentLabel,
+    OwnOrganisation,
+)
 
 
 @admin.register(IntentLabel)
@@ -32,3 +39,23 @@ class CloudUsageAdmin(admin.ModelAdmin):
     list_display = ("user", "day", "requests", "cost_usd")
     list_filter = ("day",)
     readonly_fields = ("user", "day", "requests", "cost_usd")
+
+
+@admin.register(CompanyIdPattern)
+class CompanyIdPatternAdmin(admin.ModelAdmin):
+    """The company's ID formats; saving runs the model's checks (compiles, matches its example,
+    leaves ordinary text alone). The formats in the settings apply as well and are not listed."""
+
+    list_display = ("name", "kind", "regex", "example", "enabled", "updated_at")
+    list_filter = ("kind", "enabled")
+    search_fields = ("name", "regex", "example")
+    readonly_fields = ("updated_at",)
+
+
+@admin.register(OwnOrganisation)
+class OwnOrganisationAdmin(admin.ModelAdmin):
+    """The allow-list of the company's own names, which may reach the cloud unmasked."""
+
+    list_display = ("name", "updated_at")
+    search_fields = ("name",)
+    readonly_fields = ("updated_at",)

@@ -15,8 +15,9 @@ from dataclasses import dataclass, field
 
 from router.pii import Span
 from router.pii.addresses import address_spans
-from router.pii.names import name_spans
-from router.pii.organisations import organisation_spans
+from router.pii.company import refresh_company_formats
+from router.pii.names import name_parts, name_spans
+from router.pii.organisations import organisation_core, organisation_spans
 from router.pii.patterns import structured_spans
 
 # Overlapping findings become one span, of the most specific kind among them.
@@ -128,15 +129,22 @@ def _restore_pattern(placeholders: tuple[str, ...]) -> re.Pattern:
     return re.compile("|".join(f"(?P<p{i}>{_mangled(p)})" for i, p in enumerate(placeholders)), re.IGNORECASE)
 
 
+# A secret never comes back in an answer, not even to the user who pasted it: once restored, a
+# token without its "token:" label is no longer recognisable to the compliance filter.
+SECRET_REMOVED = "[secret removed]"  # noqa: S105 - the text shown instead, not a secret
+
+
 def restore_text(text: str, *, mapping: PlaceholderMap) -> str:
-    """Put the original values back; placeholders the map does not know are left as they are."""
+    """Put the original values back, secrets excepted; placeholders the map does not know are
+    left as they are."""
     if not mapping.values or not text:
         return text
     placeholders = tuple(sorted(mapping.values, key=len, reverse=True))  # <PERSON_10> before <PERSON_1>
 
     def original(match: re.Match) -> str:
         group = match.lastgroup or "p0"  # every alternative of the pattern is a named group
-        return mapping.values[placeholders[int(group[1:])]]
+        placeholder = placeholders[int(group[1:])]
+        return SECRET_REMOVED if placeholder.startswith("<SECRET_") else mapping.values[placeholder]
 
     return _restore_pattern(placeholders).sub(original, text)
 
@@ -172,6 +180,15 @@ class StreamRestorer:
         return restore_text(ready, mapping=self._mapping)
 
 
+@functools.lru_cache(maxsize=1024)
+def _anywhere(value: str) -> re.Pattern:
+    """A known value in any case, but not inside a longer word: "Dean" is not in "Deanery"
+    (digits may run on: a phone number inside "+8613916668888" is still one)."""
+    before = "(?<![A-Za-z])" if value[0].isalpha() and value[0].isascii() else ""
+    after = "(?![A-Za-z])" if value[-1].isalpha() and value[-1].isascii() else ""
+    return re.compile(before + re.escape(value) + after, re.IGNORECASE)
+
+
 _EMAIL_FRAGMENT = re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]*")
 
 
@@ -180,9 +197,16 @@ def mask_known_values(text: str, *, mapping: PlaceholderMap) -> str:
     alone would miss it (a name in an odd position, a value the model echoed back), and any
     fragment of an e-mail address (an answer cut off mid-address)."""
     for placeholder, value in sorted(mapping.values.items(), key=lambda item: len(item[1]), reverse=True):
-        if len(value) >= 3:
-            text = re.sub(re.escape(value), placeholder, text, flags=re.IGNORECASE)
+        if len(value) >= 2 and (len(value) >= 3 or not value.isascii()):
+            text = _anywhere(value).sub(placeholder, text)
     return _EMAIL_FRAGMENT.sub(lambda match: mapping.placeholder_for("EMAIL", match.group()), text)
+
+
+def _identifying_parts(span: Span) -> list[str]:
+    if span.kind == "PERSON":
+        return name_parts(span.value)
+    core = organisation_core(span.value) if span.kind == "ORG" else ""
+    return [core] if len(core) >= (4 if core.isascii() else 2) else []
 
 
 # --- the protect stage of one request ------------------------------------------------
@@ -208,14 +232,19 @@ def protect_request(
     mapping: PlaceholderMap,
     known_names: Sequence[str],
 ) -> ProtectedRequest:
-    """Personal data in the question and in the passages this request drew on is registered
-    first, so that it is masked wherever it resurfaces: in the condensed context, in the
-    question, or in earlier answers (history)."""
+    """Personal data in the question, in the passages this request drew on and in the
+    conversation so far (which the user has seen) is registered first, so that it is masked
+    wherever it resurfaces: in the condensed context, in the question, or in earlier answers;
+    so are the parts of a name that identify on their own ("Fletcher", "Globex"). The company's formats are brought up to date
+    with the admin's tables first: an edit applies from the next request on."""
+    refresh_company_formats()
     visible: set[str] = set()
-    for text in [question, *passages]:
+    for text in [question, *passages, *(text for _, text in history)]:
         for span in find_personal_data(text, known_names=known_names):
             mapping.placeholder_for(span.kind, span.value)
             visible.add(span.value)
+            for part in _identifying_parts(span):
+                mapping.placeholder_for(span.kind, part)
 
     def protect(text: str) -> str:
         protected = protect_text(text, mapping=mapping, known_names=known_names).text

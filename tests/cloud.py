@@ -4,6 +4,7 @@ on demand (down, slow, 429, 500) so fallbacks are tested over real HTTP with the
 
 import http.client
 import json
+import re
 import subprocess
 import sys
 import threading
@@ -43,6 +44,8 @@ class RecordingCloud:
     """Forwards /v1/* to the upstream server, recording each JSON body first.
 
     mode: "ok" | "500" | "429" | "slow" | "drop" (accept, then close without answering)
+    | "echo" (answer itself, streaming back every placeholder the request held, as a model
+    that quotes its context would)
     """
 
     def __init__(self, upstream_port: int) -> None:
@@ -93,6 +96,9 @@ class RecordingCloud:
                     self.end_headers()
                     self.wfile.write(payload.encode())
                     return
+                if cloud.mode == "echo":
+                    self._echo(json.loads(body or b"{}"))
+                    return
                 if cloud.mode == "drop":
                     self.close_connection = True
                     self.connection.close()
@@ -114,5 +120,37 @@ class RecordingCloud:
                     self.wfile.flush()
                 self.wfile.write(b"0\r\n\r\n")
                 upstream.close()
+
+            def _echo(self, request: dict) -> None:
+                placeholders = dict.fromkeys(re.findall(r"<[A-Z]+_\d+>", json.dumps(request.get("messages"))))
+                text = "Known from the context: " + ", ".join(placeholders) + "."
+                pieces = [text[i : i + 5] for i in range(0, len(text), 5)]
+                chunks = [{"delta": {"content": piece}, "finish_reason": None} for piece in pieces]
+                chunks.append({"delta": {}, "finish_reason": "stop"})
+                events = [
+                    {"id": "echo", "object": "chat.completion.chunk", "created": 0, "model": request.get("model"),
+                     "choices": [{"index": 0, **chunk}]}
+                    for chunk in chunks
+                ]  # fmt: skip
+                usage = {
+                    "prompt_tokens": 100,
+                    "completion_tokens": len(pieces),
+                    "total_tokens": 100 + len(pieces),
+                }
+                events.append(
+                    {
+                        "id": "echo",
+                        "object": "chat.completion.chunk",
+                        "created": 0,
+                        "choices": [],
+                        "usage": usage,
+                    }
+                )
+                stream = "".join(f"data: {json.dumps(e)}\n\n" for e in events) + "data: [DONE]\n\n"
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Content-Length", str(len(stream.encode())))
+                self.end_headers()
+                self.wfile.write(stream.encode())
 
         return Handler

@@ -39,6 +39,24 @@ _EN_CUE = re.compile(
     r"assigned to|reports to|submitted by|requested by|from|to|for|by|with|thanks|thank you|ask|tell|ping|call)\s*[:,]?\s*$",
     re.IGNORECASE,
 )
+# Where a person is named by one word no list knows ("Ask Priya", "approved by Oluwaseun", "Kenji
+# said"): only where a sentence asks for a person, not "from"/"for", which take places as often.
+_PERSON_SLOT_BEFORE = re.compile(
+    r"(?<![A-Za-z])(?:ask|tell|ping|contact|dear|hi|hello|hey|thanks|thank you|cc|attn|signed by|approved by|"
+    r"reviewed by|assigned to|reports to|handed (?:it )?over to|spoke with|speak with|talk to|speak to|"
+    r"according to|to|with|by)\s*[:,]?\s*$",
+    re.IGNORECASE,
+)
+_PERSON_SLOT_AFTER = re.compile(
+    r"\s*(?:said|says|wrote|writes|mentioned|confirmed|approved|asked|replied|agreed|thinks|noted|suggested|"
+    r"explained|called|emailed|joined|left|will|is on leave|is out|is off|handles|manages|leads|reports)(?![A-Za-z])"
+)
+# Words after a capitalised word that make it a place or a unit, not a person ("Berlin office").
+_NOT_PERSON_AFTER = re.compile(
+    r"\s+(?:office|offices|team|teams|department|dept|desk|branch|site|store|hq|headquarters|group|account|"
+    r"project|campus|plant|warehouse|admins?)(?![A-Za-z])",
+    re.IGNORECASE,
+)
 # Capitalised words that follow a given name without being a surname ("Victoria Street").
 _NOT_SURNAMES = frozenset((
     "street", "road", "avenue", "drive", "square", "policy", "policies", "team", "office", "department",
@@ -58,13 +76,15 @@ _ZH_ROLES = (
     "经办人", "领导", "组长", "工程师",
 )  # fmt: skip
 _ZH_BEFORE = (
-    *_ZH_ROLES, "联系", "致", "由", "发给", "交给", "请", "与", "和", "给", "找", "问",
+    *_ZH_ROLES, "联系", "致", "由", "发给", "交给", "转给", "转交", "请", "与", "和", "给", "找", "问", "谢谢", "感谢",
+    "抄送", "通知", "提醒", "告诉",
     "部的", "组的", "处的", "科的", "团队的", "中心的", "办的",
 )  # fmt: skip
 _ZH_TITLE_AFTER = ("先生", "女士", "小姐", "经理", "总监", "主管", "同学", "老师", "同志")
 _ZH_AFTER = (
     "的", "说", "已", "将", "负责", "提交", "于", "在", "电话", "手机", "邮箱", "审批", "确认", "签字", "申请", "联系",
-    "和", "与", "及", "等", "是", "会", "来", "去", "请", "发", "收", "处",
+    "和", "与", "及", "等", "是", "会", "来", "去", "请", "发", "收", "处", "对接", "就行", "整理", "下周", "明天",
+    "今天", "休假", "出差", "同意", "批准", "审核", "处理", "安排",
 )  # fmt: skip
 _ZH_CUE_GAP = "：: "
 _ZH_PUNCTUATION = "，。、；：！？（）《》“”,.;:!?()"
@@ -76,6 +96,7 @@ class _Gazetteers:
     given: frozenset[str]
     family: frozenset[str]
     common: frozenset[str]
+    ordinary: frozenset[str]
     zh_family: frozenset[str]
     zh_given: frozenset[str]
 
@@ -91,6 +112,7 @@ def _gazetteers() -> _Gazetteers:
         given=_lines("en_given_names.txt"),
         family=_lines("en_surnames.txt"),
         common=_lines("en_common_words.txt"),
+        ordinary=_lines("en_ordinary_words.txt"),
         zh_family=_lines("zh_surnames.txt"),
         zh_given=_lines("zh_given_chars.txt"),
     )
@@ -105,13 +127,19 @@ def name_spans(text: str, *, known_names: Sequence[str] = ()) -> list[Span]:
     """Candidate spans, possibly overlapping; the caller merges overlapping ones. A part of a
     name found once ("Fletcher" of "Daniel Fletcher") is a name wherever else it stands."""
     found = [*_known(text, [*known_names, *_names_in_emails(text)]), *_english(text)]
-    parts = {
-        word
-        for span in found
-        for word in re.findall(_CAP_WORD, span.value)
-        if len(word) >= 3 and word.lower() not in _gazetteers().common and not re.fullmatch(_TITLES, word)
-    }
+    parts = {part for span in found for part in name_parts(span.value)}
     return [*found, *_known(text, sorted(parts)), *_chinese(text), *_chinese_titled(text)]
+
+
+def name_parts(name: str) -> list[str]:
+    """The words of a Latin name that identify on their own ("Fletcher" of "Mr Daniel Fletcher"):
+    not titles, initials or everyday words."""
+    common = _gazetteers().common
+    return [
+        word
+        for word in re.findall(_CAP_WORD, name.title() if name.isupper() else name)
+        if len(word) >= 3 and word.lower() not in common and not re.fullmatch(_TITLES, word)
+    ]
 
 
 _EMAIL_LOCAL = re.compile(r"(?<![A-Za-z0-9._%+-])([A-Za-z0-9._%+-]+)@[A-Za-z0-9-]+\.[A-Za-z0-9.-]+")
@@ -156,6 +184,7 @@ def _english(text: str) -> Iterator[Span]:
         cued = _EN_CUE.search(text[max(0, match.start() - _CUE_WINDOW) : match.start()]) is not None
         if cued and word in names.given and word not in names.common and word not in _NOT_SURNAMES:
             yield Span("PERSON", match.start(1), match.end(1), match.group(1))
+    yield from _unknown_single(text)
     for match in _EN_CANDIDATE.finditer(text):
         title, first, last, suffix = match.groups()
         cued = _EN_CUE.search(text[max(0, match.start() - _CUE_WINDOW) : match.start()]) is not None
@@ -163,6 +192,21 @@ def _english(text: str) -> Iterator[Span]:
             start = match.start(1) if title else match.start(2)
             end = match.end(4) if suffix else match.end(3)
             yield Span("PERSON", start, end, text[start:end])
+
+
+def _unknown_single(text: str) -> Iterator[Span]:
+    """One capitalised word that is no ordinary word, in a slot only a person fills."""
+    names = _gazetteers()
+    for match in _SINGLE.finditer(text):
+        word = match.group(1)
+        lower = word.lower()
+        if len(word) < 3 or lower in names.ordinary or lower in names.common or lower in _NOT_SURNAMES:
+            continue
+        if re.fullmatch(_TITLES, word) or _NOT_PERSON_AFTER.match(text, match.end()):
+            continue
+        before = text[max(0, match.start() - _CUE_WINDOW) : match.start()]
+        if _PERSON_SLOT_BEFORE.search(before) or _PERSON_SLOT_AFTER.match(text, match.end()):
+            yield Span("PERSON", match.start(1), match.end(1), word)
 
 
 # Chinese names written in pinyin ("Chen Jing", "Jing Chen"): a common surname next to one
@@ -286,9 +330,15 @@ def _chinese(text: str) -> Iterator[Span]:
         after_role = before.endswith(_ZH_ROLES)
         if end is None and ends and after_role:
             end = ends[0]  # most given names have two characters
-        if end is None and after_role:  # given-name characters we do not know: only up to punctuation
+        if end is None and (after_role or cued_before):  # given-name characters we do not know all of
             end = next(
-                (e for e in _given_ends(text, given_at, CJK_CHAR.fullmatch) if _zh_closed_at(text, e)), None
+                (
+                    e
+                    for e in _given_ends(text, given_at, CJK_CHAR.fullmatch)
+                    if _zh_closed_at(text, e)
+                    and (after_role or any(map(names.zh_given.__contains__, text[given_at:e])))
+                ),
+                None,
             )
         if end is not None:
             yield Span("PERSON", index, end, text[index:end])

@@ -1,6 +1,6 @@
 """Organisation names of customers and suppliers, by their legal form: "Globex Corporation",
 "Miller Inc", "Smith, Jones and Brown", "华为技术有限公司". The company's own names
-(`PII_OWN_ORGANISATIONS`) may pass.
+(`PII_OWN_ORGANISATIONS` and the admin's list) may pass.
 
 Without a statistical model (spaCy's en_core_web_sm NER alone costs about 29 ms per 2,000
 characters here, twice the whole detection budget) the legal form is the signal: a capitalised
@@ -45,10 +45,22 @@ def _compiled() -> dict[str, re.Pattern]:
 
 
 def organisation_spans(text: str) -> Iterator[Span]:
-    own = company_formats().own_organisations
+    formats = company_formats()
     for span in _candidates(text):
-        if not any(name in span.value.lower() for name in own):
+        if not formats.is_own(span.value):
             yield span
+
+
+def is_legal_form(name: str) -> bool:
+    """ "Ltd", "GmbH", "有限公司": a word every company shares."""
+    return re.fullmatch(rf"(?:{_LEGAL_FORMS})\.?|(?:{_ZH_FORMS})", name.strip(), re.IGNORECASE) is not None
+
+
+def organisation_core(name: str) -> str:
+    """ "Globex" of "Globex Corporation", "北京星辰软件" of "北京星辰软件股份有限公司": the name without its
+    legal form, which identifies the organisation wherever else it stands alone."""
+    core = re.sub(rf"(?:,?\s+(?:{_LEGAL_FORMS})\.?)+$|(?:{_ZH_FORMS})$", "", name.strip())
+    return core if core != name.strip() else ""
 
 
 def _candidates(text: str) -> Iterator[Span]:

@@ -121,9 +121,9 @@ def structured_spans(text: str) -> Iterator[Span]:
         yield Span("AGE", match.start(group), match.end(group), match.group(group))
     for match in patterns["HOST"].finditer(text):
         yield Span("HOST", match.start(), match.end(), match.group())
-    for pattern in company_formats().id_patterns:
+    for kind, pattern in company_formats().id_patterns:
         for match in pattern.finditer(text):
-            yield Span("ID", match.start(), match.end(), match.group())
+            yield Span(kind, match.start(), match.end(), match.group())
 
 
 def _looks_like_phone(value: str) -> bool:

@@ -158,6 +158,11 @@ CASES = [
     ("title-zh", "王总说这个项目由李工负责。", "李工", "PERSON"),
     ("nickname-zh", "这个项目小陈做测试。", "小陈", "PERSON"),
     ("department-zh", "请联系人事部的赵立新确认入职时间。", "赵立新", "PERSON"),
+    # a single name that no list or directory holds
+    ("single-ask-en", "Ask Priya about it before Friday.", "Priya", "PERSON"),
+    ("single-said-en", "Oluwaseun confirmed the delivery date.", "Oluwaseun", "PERSON"),
+    ("single-contact-zh", "请联系王芳确认报销金额。", "王芳", "PERSON"),
+    ("single-thanks-zh", "谢谢曹颖的帮助。", "曹颖", "PERSON"),
 ]
 
 
@@ -192,6 +197,8 @@ def test_a_masked_name_leaves_no_surname_behind(text, leftover):
         "周总结请在周五前提交给人力资源部。",
         "本公司和子公司的年假政策相同。",
         "Three hours (三小时) of training are required.",
+        "Ask Finance about the budget; contact Berlin office or Support if in doubt.",
+        "请抄送项目组，并联系财务部。",
     ],
 )
 def test_prose_about_secrets_and_companies_is_left_alone(text):
