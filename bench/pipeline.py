@@ -16,7 +16,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import django_in_temp_dir, ingest_handbook_edition
 
-LOCAL_STAGES = ("intent", "retrieve", "condense", "protect", "route")
+LOCAL_STAGES = ("resolve", "intent", "retrieve", "condense", "protect", "route")
 QUESTIONS = [
     "How many days of annual leave do I get?",
     "Who approves a trip abroad?",

@@ -8,10 +8,12 @@ same cross-language questions over both languages' paragraphs at once (249: the 
 in the question's language withheld), as in a knowledge base that holds both languages.
 On ../shared/eval/cmrc_trial (Chinese): recall@1 and recall@5 over its 256 passages.
 
-Rankings per model: dense (cosine), bm25 (words, light stemming; Chinese as character
-bigrams), rrf (reciprocal rank fusion of the two, k=60) and wsum_W (cosine + W x BM25
-divided by the best BM25 score for that question). Also the model's load time, RSS, and
-speed: passages/s embedding the paragraphs in one batch, and single-query latency.
+Rankings per model: dense (cosine), bm25 (router.lexical's terms: words, light stemming;
+Chinese as character bigrams), rrf (reciprocal rank fusion of the two, k=60), wsum_W (cosine
++ W x BM25 divided by the best BM25 score for that question) and product, the product's own
+ranking (router/retrieve.py: the 40 nearest by cosine, reranked by
+router.lexical.fused_scores). Also the model's load time, RSS, and speed: passages/s
+embedding the paragraphs in one batch, and single-query latency.
 
 Each model runs in a child process of its own, so that load time and RSS are its own.
 Nothing is downloaded: every model ships in its package. Prints one JSON object.
@@ -24,7 +26,6 @@ import json
 import math
 import os
 import random
-import re
 import resource
 import statistics
 import subprocess
@@ -41,40 +42,16 @@ MODELS = ("e5-small", "use-multilingual", "minilm")
 TARGETS_R5 = {"en-en": 0.97, "zh-zh": 0.95, "zh-en": 0.90, "en-zh": 0.90}
 RRF_K = 60
 
-# --- lexical ranking -------------------------------------------------------------------
+# --- lexical ranking ---------------------------------------------------------------------
 
-_CJK = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
-_CJK_RUN = re.compile(f"[{_CJK}]+")
-_WORD = re.compile(r"[a-z0-9]+(?:['.][a-z0-9]+)*")
-_STOP = {
-    "a", "an", "the", "of", "to", "in", "on", "at", "by", "for", "from", "with", "and", "or", "but",
-    "is", "are", "was", "were", "be", "been", "being", "do", "does", "did", "what", "which", "who",
-    "whom", "whose", "when", "where", "why", "how", "that", "this", "these", "those", "it", "its", "as",
-    "than", "then", "there", "their", "they", "he", "she", "his", "her", "him", "we", "you", "your", "i",
-    "not", "no", "can", "could", "would", "should", "will", "shall", "may", "might", "has", "have",
-    "had", "into", "over", "under", "about", "after", "before", "during", "between",
-}  # fmt: skip
-_SUFFIXES = ("ing", "ed", "es", "s", "ly")
-
-
-def terms(text: str) -> list[str]:
-    """Lower-cased words minus stopwords, crudely stemmed; Chinese as character bigrams."""
-    lowered = text.lower()
-    out = []
-    for word in _WORD.findall(_CJK_RUN.sub(" ", lowered)):
-        if word in _STOP:
-            continue
-        for suffix in _SUFFIXES:
-            if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-                word = word[: -len(suffix)]
-                break
-        out.append(word)
-    for run in _CJK_RUN.findall(lowered):
-        out.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
-    return out
+sys.path.insert(0, str(ROOT))
+from router.lexical import fused_scores, terms  # noqa: E402  (the product's own, no Django needed)
+from router.relevance import NEAREST_CHUNKS  # noqa: E402
 
 
 class BM25:
+    """router.lexical.bm25 as one matrix, for whole-corpus rankings of many questions."""
+
     def __init__(self, documents: list[str], k1: float = 1.2, b: float = 0.75) -> None:
         docs = [Counter(terms(d)) for d in documents]
         self.vocab = {t: i for i, t in enumerate(sorted({t for d in docs for t in d}))}
@@ -118,12 +95,25 @@ def rrf(*score_matrices: np.ndarray) -> np.ndarray:
     return fused
 
 
-def variants(dense: np.ndarray, lexical: np.ndarray, weights: list[float]) -> dict[str, np.ndarray]:
+def product_ranking(dense: np.ndarray, questions: list[str], texts: list[str]) -> np.ndarray:
+    """As router/retrieve.py ranks: the NEAREST_CHUNKS nearest by cosine, reranked by
+    router.lexical.fused_scores (BM25 among the candidates only); the rest come after."""
+    out = dense - 10.0
+    for row, question in enumerate(questions):
+        candidates = np.argsort(-dense[row], kind="stable")[:NEAREST_CHUNKS]
+        out[row, candidates] = fused_scores(question, dense[row, candidates], [texts[i] for i in candidates])
+    return out
+
+
+def variants(
+    dense: np.ndarray, lexical: np.ndarray, weights: list[float], questions: list[str], texts: list[str]
+) -> dict[str, np.ndarray]:
     best = lexical.max(axis=1, keepdims=True)
     scaled = np.divide(lexical, best, out=np.zeros_like(lexical), where=best > 0)
     out = {"dense": dense, "bm25": lexical, "rrf": rrf(dense, lexical)}
     for w in weights:
         out[f"wsum_{w:g}"] = dense + w * scaled
+    out["product"] = product_ranking(dense, questions, texts)
     return out
 
 
@@ -157,7 +147,6 @@ def embed_matrix(model, texts: list[str], kind: str) -> np.ndarray:
 
 
 def run_model(name: str, args: argparse.Namespace) -> dict:
-    sys.path.insert(0, str(ROOT))
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     from ingestion.embedders import load_embedder
 
@@ -191,7 +180,7 @@ def run_model(name: str, args: argparse.Namespace) -> dict:
         q_lang, p_lang = direction.split("-")
         dense = queries[q_lang] @ vectors[p_lang].T
         bm25 = np.stack([lexical[p_lang].scores(text) for text in asked[q_lang]])
-        for variant, scores in variants(dense, bm25, args.weights).items():
+        for variant, scores in variants(dense, bm25, args.weights, asked[q_lang], texts[p_lang]).items():
             results.setdefault(variant, {})[direction] = recall(ranks_of(scores, gold))
 
     # Both languages in one pool, as in a knowledge base that holds both, with the gold
@@ -205,7 +194,8 @@ def run_model(name: str, args: argparse.Namespace) -> dict:
         dense = queries[q_lang] @ pool_vectors.T
         bm25 = np.stack([pool_bm25.scores(text) for text in asked[q_lang]])
         dense[rows, twin] = bm25[rows, twin] = -1e9
-        for variant, scores in variants(dense, bm25, args.weights).items():
+        pool = texts["en"] + texts["zh"]
+        for variant, scores in variants(dense, bm25, args.weights, asked[q_lang], pool).items():
             results[variant][f"mixed-{q_lang}-{p_lang}"] = recall(ranks_of(scores, target))
 
     cmrc_passages = read_jsonl(EVAL / "cmrc_trial" / "passages.jsonl")
@@ -220,7 +210,7 @@ def run_model(name: str, args: argparse.Namespace) -> dict:
     dense = embed_matrix(model, cmrc_asked, "query") @ cmrc_vectors.T
     cmrc_lexical = BM25(cmrc_texts)
     bm25 = np.stack([cmrc_lexical.scores(text) for text in cmrc_asked])
-    for variant, scores in variants(dense, bm25, args.weights).items():
+    for variant, scores in variants(dense, bm25, args.weights, cmrc_asked, cmrc_texts).items():
         results[variant]["cmrc"] = recall(ranks_of(scores, cmrc_gold))
 
     tokens = [model.count_tokens(t) for t in cmrc_texts]

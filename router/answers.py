@@ -46,12 +46,6 @@ def chitchat_answer(question: str) -> str:
     )
 
 
-def out_of_scope_answer(question: str) -> str:
-    if is_chinese(question):
-        return "这个问题超出了公司知识库的范围。我只能回答与公司文档相关的问题。"
-    return "That question is outside the company knowledge base, so I can't answer it. I can help with questions about company documents and policies."
-
-
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CITATION = re.compile(r"\[\d+\]")
 _WORD = re.compile(rf"[A-Za-z]{{4,}}|[{CJK_IDEOGRAPHS}]")

@@ -11,15 +11,18 @@ A sentence's score mixes signals that each catch what the others miss:
   numbers, terms of art — what a small embedding model blurs); Chinese as character bigrams;
 - cosine similarity of the question and the sentence's whole chunk (its topic);
 - a sentence opening with "It/They/This…" inherits half of its predecessor's match;
-- a small boost when it holds what the question asks for (a date for "when"…).
+- a small boost when it holds what the question asks for (a date for "when"…);
+- for a table row, a boost by the share of the question's words found among its values
+  ("over EUR 50,000", "London"), which a lead-in that only repeats the question lacks;
+- part of the BM25 match of the heading line it stands under ("一、入职第一天").
+The units are those of `router.units`: a table row is one, a heading is never kept, a list
+item comes with its lead-in line and a kept lead-in with its items.
 The best sentence is always kept; the others while their score stays within a fixed gap of
 the best and the budget holds, so a clear answer costs one sentence and a diffuse one more.
-A compound question ("…, and how do I…?") is ranked part by part and the parts take turns.
+A multi-part question (`router.parts`) is ranked part by part and the parts take turns.
 """
 
-import math
 import re
-from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise, zip_longest
@@ -27,7 +30,10 @@ from itertools import pairwise, zip_longest
 import numpy as np
 
 from ingestion.embed import Embedder
-from ingestion.text import CJK_IDEOGRAPHS, CJK_RUN, split_sentences
+from ingestion.text import CELL_SEPARATOR, CJK_IDEOGRAPHS, split_sentences
+from router.lexical import bm25, terms
+from router.parts import question_parts
+from router.units import Unit, passage_units
 
 LEXICAL_WEIGHT = 0.5
 PASSAGE_WEIGHT = 0.3
@@ -35,21 +41,14 @@ PASSAGE_WEIGHT = 0.3
 # 0–1.8) it keeps the runner-up sentences that are nearly as good and cuts the rest.
 SCORE_GAP = 0.28
 ANSWER_TYPE_BOOST = 0.1
+ROW_VALUE_WEIGHT = 0.4
+HEADING_WEIGHT = 0.3
 CARRY_OVER = 0.5
 GAP_MARKER = " … "
 # The name under which eval_condense and its callers align sentence vectors with passages.
 split_sentences_for_condense = split_sentences
 
 _LATIN_WORD = re.compile(r"[^\W_]+")
-# Only function words: "many", "first", "not" and the like carry meaning for matching.
-_STOPWORDS_TEXT = """
-    a an the of to in on at by for from with as and or is are was were be been it its this that
-    which what who whom whose when where why how did do does their his her than then into about
-    after before during
-"""
-_STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
-
-_SUFFIXES = ("ing", "ed", "s")
 _CONTINUES = re.compile(
     r"(it|its|this|these|that|those|they|their|he|his|she|her|there|such|the latter)\b|[它其这该此他她]", re.I
 )
@@ -63,6 +62,9 @@ _NUMBER = re.compile(
     r"hundred|thousand|million|billion|dozen|half|percent)\b|[一二三四五六七八九十百千万亿两半]",
     re.I,
 )
+# An enumeration on one line, "…以下材料：身份证原件、学历证书、…": its lead before the colon.
+_ENUMERATION = re.compile(r"^(?P<lead>[^:：]{2,60})[:：]\s*(?=(?:[^、,，;；]+[、,，;；]){2})")
+_LEAD_IN = re.compile(r"[:：]\s*$")
 _ANSWER_TYPES: list[tuple[re.Pattern, Callable[[str, set[str]], bool]]] = [
     (
         re.compile(
@@ -79,10 +81,12 @@ _ANSWER_TYPES: list[tuple[re.Pattern, Callable[[str, set[str]], bool]]] = [
         lambda text, _: bool(_NUMBER.search(text)),
     ),
     (re.compile(r"\b(who|whom|whose)\b", re.I), lambda text, words: _has_new_name(text, words)),
+    # "哪些材料", "what documents do I need": a list, whether on one line or introduced by one.
+    (
+        re.compile(r"哪些|哪几|有什么|\bwhat\b.{0,40}\b(need|bring|include|required)\b|\blist\b", re.I),
+        lambda text, _: bool(_ENUMERATION.match(text) or _LEAD_IN.search(text)),
+    ),
 ]
-_SUB_QUESTION = re.compile(
-    r"\?\s+|？|;|；|,?\s+and\s+(?=(?:how|what|when|where|who|which|why|can|do|does|is|are)\b)|以及|另外", re.I
-)
 
 
 # One vector per sentence of a chunk: lists from the index, or an array from a batch.
@@ -96,6 +100,7 @@ class Passage:
     chunk_id: str
     text: str
     title: str = ""
+    heading: str = ""  # the chunk's heading path: a line that repeats it is not an answer
 
 
 @dataclass(frozen=True)
@@ -104,6 +109,8 @@ class Kept:
     text: str
     score: float
     position: int = 0  # the sentence's index in its chunk
+    part: int = 0  # the part of the question it was kept for (see router.parts)
+    rank: int = 0  # the turn it was kept in, 0 for the best; a lead-in or list item shares its anchor's
 
 
 @dataclass(frozen=True)
@@ -150,10 +157,10 @@ def condense(
     (the model's tokens, citation tags included). Pure: no I/O but the embedder."""
     source_chars = sum(len(p.text) for p in passages)
     titles = {p.chunk_id: p.title for p in passages}
-    units = _sentences(passages)
-    if not units or budget_tokens <= 0:
+    units = passage_units(passages)
+    if not any(u.answer for u in units) or budget_tokens <= 0:
         return CondensedContext(kept=[], source_chars=source_chars, titles=titles)
-    parts = _sub_questions(question)
+    parts = _parts(question)
     question_vectors, vectors = _vectors(parts, units, embedder, sentence_vectors or {})
     rankings = [
         _ranked(part, vector, units, vectors) for part, vector in zip(parts, question_vectors, strict=True)
@@ -164,35 +171,15 @@ def condense(
     return CondensedContext(kept=chosen, source_chars=source_chars, titles=titles)
 
 
-@dataclass(frozen=True)
-class _Unit:
-    chunk_id: str
-    position: int
-    text: str
-    passage: int  # index of its passage
-
-
-def _sentences(passages: Sequence[Passage]) -> list[_Unit]:
-    units: list[_Unit] = []
-    seen_chunks: set[str] = set()
-    for index, passage in enumerate(passages):
-        if passage.chunk_id in seen_chunks:
-            continue
-        seen_chunks.add(passage.chunk_id)
-        for position, text in enumerate(split_sentences(passage.text)):
-            units.append(_Unit(passage.chunk_id, position, text, index))
-    return units
-
-
 def _vectors(
     questions: list[str],
-    units: list[_Unit],
+    units: list[Unit],
     embedder: Embedder,
     given: Mapping[str, SentenceVectors],
 ) -> tuple[np.ndarray, np.ndarray]:
     """The questions' vectors and one per sentence: precomputed where they line up with our
     splitter, embedded here (in the same call as the questions) where they do not."""
-    per_chunk: dict[str, list[_Unit]] = {}
+    per_chunk: dict[str, list[Unit]] = {}
     for unit in units:
         per_chunk.setdefault(unit.chunk_id, []).append(unit)
     usable = {
@@ -210,29 +197,28 @@ def _vectors(
     return embedded[: len(questions)], np.vstack(rows)
 
 
-def _sub_questions(question: str) -> list[str]:
-    """A compound question ("How do I install the VPN, and how do I request leave?") as its
-    parts, so that the second part is not crowded out by the first; else just the question."""
-    parts = [p.strip(" ,;，；") for p in _SUB_QUESTION.split(question)]
-    parts = [p for p in parts if len(_terms(p)) >= 2]
+def _parts(question: str) -> list[str]:
+    """The question's parts (`router.parts`) when each has words to match, so that the
+    second part is not crowded out by the first; else just the question."""
+    parts = [p for p in question_parts(question) if len(terms(p)) >= 2]
     return parts if len(parts) > 1 else [question]
 
 
 def _ranked(
-    question: str, vector: np.ndarray, units: list[_Unit], vectors: np.ndarray
+    question: str, vector: np.ndarray, units: list[Unit], vectors: np.ndarray
 ) -> list[tuple[int, float]]:
-    """(sentence index, score), best first, cut where the score falls SCORE_GAP below the best."""
+    """(unit index, score) of the units that may answer, best first, cut where the score
+    falls SCORE_GAP below the best."""
     scores = _scores(question, vector, units, vectors)
-    best = float(scores.max())
+    answers = np.array([u.answer for u in units])
+    best = float(scores[answers].max())
     order = np.argsort(-scores, kind="stable")
-    return [(int(i), float(scores[i])) for i in order if scores[i] >= best - SCORE_GAP]
+    return [(int(i), float(scores[i])) for i in order if answers[i] and scores[i] >= best - SCORE_GAP]
 
 
-def _scores(
-    question: str, question_vector: np.ndarray, units: list[_Unit], vectors: np.ndarray
-) -> np.ndarray:
+def _scores(question: str, question_vector: np.ndarray, units: list[Unit], vectors: np.ndarray) -> np.ndarray:
     similarity = vectors @ question_vector
-    lexical = _bm25(_terms(question), [_terms(u.text) for u in units])
+    lexical = _lexical(terms(question), units)
     if lexical.max() > 0:
         lexical = lexical / lexical.max()
     # "It was completed in 1889." is about what the sentence before it names: such a sentence
@@ -251,11 +237,23 @@ def _scores(
         norm = float(np.linalg.norm(centre))
         if norm > 0:
             passage_similarity[rows] = float(centre @ question_vector) / norm
-    answer_type = _answer_type(question, units)
-    return similarity + LEXICAL_WEIGHT * lexical + PASSAGE_WEIGHT * passage_similarity + answer_type
+    # A heading is no answer, but it says what the lines under it are about.
+    under_heading = np.array([lexical[u.section] if u.section is not None else 0.0 for u in units])
+    structure = ROW_VALUE_WEIGHT * _row_values(question, units) + HEADING_WEIGHT * under_heading
+    passage_part = PASSAGE_WEIGHT * passage_similarity
+    return similarity + LEXICAL_WEIGHT * lexical + passage_part + _answer_type(question, units) + structure
 
 
-def _answer_type(question: str, units: list[_Unit]) -> np.ndarray:
+def _lexical(query: list[str], units: list[Unit]) -> np.ndarray:
+    """BM25 of each unit; an enumeration on one line is also scored by its lead alone, which
+    names what the list is of ("以下材料") and is not drowned by the items' length."""
+    count = len(units)
+    leads = [_ENUMERATION.match(u.text) if not u.row else None for u in units]
+    scores = bm25(query, [terms(u.text) for u in units] + [terms(m["lead"]) if m else [] for m in leads])
+    return np.maximum(scores[:count], scores[count:])
+
+
+def _answer_type(question: str, units: list[Unit]) -> np.ndarray:
     """ANSWER_TYPE_BOOST for the sentences that hold what the question asks for: a date for
     "when", a number for "how many", a name for "who"."""
     boost = np.zeros(len(units), dtype=np.float32)
@@ -274,82 +272,84 @@ def _has_new_name(text: str, question_words: set[str]) -> bool:
     return any(w[0].isupper() and w not in question_words for w in words)
 
 
+def _row_values(question: str, units: list[Unit]) -> np.ndarray:
+    """For each table row, the share of the question's terms found among its values, not
+    its column names: "over EUR 50,000" picks the row whose amount says so."""
+    wanted = set(terms(question))
+    share = np.zeros(len(units), dtype=np.float32)
+    for i, unit in enumerate(units):
+        if unit.row and wanted:
+            values = {t for cell in unit.text.split(CELL_SEPARATOR) for t in terms(cell.split(": ", 1)[-1])}
+            share[i] = len(wanted & values) / len(wanted)
+    return share
+
+
 def _select(
     parts: list[str],
-    units: list[_Unit],
+    units: list[Unit],
     rankings: list[list[tuple[int, float]]],
     budget_tokens: int,
     count_tokens: Callable[[str], int],
 ) -> list[Kept]:
-    """Take each part's next best sentence in turn while the budget holds."""
+    """Take each part's next best unit in turn while the budget holds, each with the lines
+    it is read through (a list item's lead-in, a lead-in's items) as far as they fit."""
     kept: list[Kept] = []
     seen_texts: set[str] = set()
     used = 0
-    queue = [
-        (index, score, part) for group in zip_longest(*rankings) for index, score, part in _flat(group, parts)
-    ]
-    for index, score, part in queue:
-        unit = units[index]
-        normalised = " ".join(unit.text.lower().split())
-        if normalised in seen_texts:  # overlapping chunks and several parts repeat sentences
-            continue
-        cost = count_tokens(unit.text) + 3  # "[n] " or the joiner
+    tag = max(count_tokens("[1] "), count_tokens(GAP_MARKER))  # what render() adds per piece
+
+    def take(unit: Unit, score: float, part: int, rank: int) -> bool:
+        nonlocal used
+        cost = count_tokens(unit.text) + tag
         if used + cost > budget_tokens:
-            if kept:
-                break
-            # Even the best sentence is too long: keep its part around the question's words.
-            text = _trim(unit.text, _terms(part), budget_tokens - 3, count_tokens)
-            kept.append(Kept(unit.chunk_id, text, score, unit.position))
-            break
-        kept.append(Kept(unit.chunk_id, unit.text, score, unit.position))
-        seen_texts.add(normalised)
+            return False
+        kept.append(Kept(unit.chunk_id, unit.text, score, unit.position, part, rank))
+        seen_texts.add(_normalised(unit.text))
         used += cost
+        return True
+
+    queue = [item for group in zip_longest(*rankings) for item in _flat(group)]
+    for rank, (index, score, part) in enumerate(queue):
+        unit = units[index]
+        if _normalised(unit.text) in seen_texts:  # overlapping chunks and several parts repeat sentences
+            continue
+        if not take(unit, score, part, rank):
+            if not kept:  # even the best sentence is too long: keep its part around the question's words
+                text = _trim(unit.text, terms(parts[part]), budget_tokens - tag, count_tokens)
+                kept.append(Kept(unit.chunk_id, text, score, unit.position, part, rank))
+            break
+        for companion in _read_with(index, units):
+            if _normalised(units[companion].text) not in seen_texts and not take(
+                units[companion], score, part, rank
+            ):
+                break
     return kept
 
 
-def _flat(group: tuple, parts: list[str]) -> list[tuple[int, float, str]]:
-    return [(item[0], item[1], part) for item, part in zip(group, parts, strict=True) if item is not None]
+def _read_with(index: int, units: list[Unit]) -> list[int]:
+    """The units a kept one is read through: a list item's lead-in, or a lead-in's items."""
+    lead_in = units[index].lead_in
+    if lead_in is not None:
+        return [lead_in]
+    return [i for i in range(index + 1, len(units)) if units[i].lead_in == index]
 
 
-def _terms(text: str) -> list[str]:
-    """Lower-cased words minus stopwords; Chinese as character bigrams (no segmenter needed)."""
-    lowered = text.lower()
-    terms = [_stem(w) for w in _LATIN_WORD.findall(CJK_RUN.sub(" ", lowered)) if w not in _STOPWORDS]
-    for run in CJK_RUN.findall(lowered):
-        terms.extend(run[i : i + 2] for i in range(max(len(run) - 1, 1)))
-    return terms
+def _flat(group: tuple) -> list[tuple[int, float, int]]:
+    """One turn of the parts' rankings: (unit index, score, part) for each part still ranking."""
+    return [(item[0], item[1], part) for part, item in enumerate(group) if item is not None]
 
 
-def _stem(word: str) -> str:
-    """Crude English suffix stripping, so that "requests", "requested" and "request" match."""
-    for suffix in _SUFFIXES:
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("e") and len(word) > 3 else word
+def _normalised(text: str) -> str:
+    return " ".join(text.lower().split())
 
 
-def _bm25(query: list[str], documents: list[list[str]], k1: float = 1.2, b: float = 0.75) -> np.ndarray:
-    count = len(documents)
-    average = sum(len(d) for d in documents) / count or 1.0
-    frequency = Counter(term for document in documents for term in set(document))
-    wanted = set(query)
-    out = np.zeros(count, dtype=np.float32)
-    for i, document in enumerate(documents):
-        tf = Counter(t for t in document if t in wanted)
-        for term, n in tf.items():
-            idf = math.log(1 + (count - frequency[term] + 0.5) / (frequency[term] + 0.5))
-            out[i] += idf * n * (k1 + 1) / (n + k1 * (1 - b + b * len(document) / average))
-    return out
-
-
-def _trim(text: str, terms: list[str], budget_tokens: int, count_tokens: Callable[[str], int]) -> str:
+def _trim(text: str, wanted_terms: list[str], budget_tokens: int, count_tokens: Callable[[str], int]) -> str:
     """The longest run of words around the densest match of the question's terms that fits."""
     pieces = re.findall(rf"[{CJK_IDEOGRAPHS}]|[^\s{CJK_IDEOGRAPHS}]+\s*|\s+", text)
     if not pieces or budget_tokens <= 0:
         return ""
-    wanted = set(terms)
-    hits = [i for i, p in enumerate(pieces) if any(t in wanted for t in _terms(p))]
+    wanted = set(wanted_terms)
+    hits = [i for i, p in enumerate(pieces) if any(t in wanted for t in terms(p))]
     centre = hits[len(hits) // 2] if hits else 0
     start = end = centre
     grown = True

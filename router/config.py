@@ -12,7 +12,6 @@ from django.conf import settings
 @dataclass(frozen=True)
 class RouterConfig:
     retrieve_top_k: int
-    min_relevance: float
     condense_budget_tokens: int
     complexity_threshold: float
     max_cloud_context_tokens: int
@@ -46,13 +45,12 @@ class LocalLLMConfig:
 
 @dataclass(frozen=True)
 class IndexConfig:
-    embedding_model_path: Path
+    embedding_model: str  # a key of ingestion.embedders.EMBEDDERS
 
 
 def router_config() -> RouterConfig:
     return RouterConfig(
         retrieve_top_k=settings.ROUTER_RETRIEVE_TOP_K,
-        min_relevance=settings.ROUTER_MIN_RELEVANCE,
         condense_budget_tokens=settings.ROUTER_CONDENSE_BUDGET_TOKENS,
         complexity_threshold=settings.ROUTER_COMPLEXITY_THRESHOLD,
         max_cloud_context_tokens=settings.ROUTER_MAX_CLOUD_CONTEXT_TOKENS,
@@ -92,6 +90,4 @@ def local_llm_config() -> LocalLLMConfig:
 
 
 def index_config() -> IndexConfig:
-    from ingestion.embed import embedding_model_path
-
-    return IndexConfig(embedding_model_path=embedding_model_path())
+    return IndexConfig(embedding_model=settings.EMBEDDING_MODEL)

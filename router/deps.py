@@ -11,7 +11,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
-from ingestion.embed import Embedder, embedder_for
+from ingestion.embed import Embedder, embedder_named
 from ingestion.store import ChromaIndex, VectorIndex
 from router.backends import ChatBackend, LazyLocalBackend, cloud_backend_for
 from router.breaker import CircuitBreaker, RedisStore
@@ -76,7 +76,7 @@ def pipeline_deps() -> PipelineDeps:
 def _deps_for(
     router: RouterConfig, cloud: CloudConfig, local: LocalLLMConfig, index: IndexConfig
 ) -> PipelineDeps:
-    embedder = embedder_for(index.embedding_model_path)
+    embedder = embedder_named(index.embedding_model)
     return PipelineDeps(
         embedder=embedder,
         index=ChromaIndex(),
@@ -93,7 +93,7 @@ def _deps_for(
 @functools.lru_cache(maxsize=2)
 def _intents_for(index: IndexConfig) -> LabelledIntents:
     """One per embedding model and process: it keeps the classifier it trained."""
-    return LabelledIntents(embedder_for(index.embedding_model_path))
+    return LabelledIntents(embedder_named(index.embedding_model))
 
 
 def cloud_gate(config: CloudConfig, *, clock: Callable[[], float] = time.time) -> CloudGate:

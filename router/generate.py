@@ -16,7 +16,6 @@ from router.answers import (
     grounded_sentences,
     is_chinese,
     no_context_answer,
-    out_of_scope_answer,
 )
 from router.backends import ChatBackend
 from router.cloud import CloudGate
@@ -70,14 +69,13 @@ def local_answer(
     if intent == "chitchat":
         yield chitchat_answer(question)
         return LocalOutcome("fixed reply")
-    if intent == "out_of_scope":
-        yield out_of_scope_answer(question)
-        return LocalOutcome("fixed reply")
     if not condensed.kept:
         yield no_context_answer(question)
         return LocalOutcome("fixed reply")
     context, error = condensed.render(), ""
-    if len(context) <= LOCAL_MODEL_MAX_CONTEXT_CHARS and not is_chinese(question):
+    # A small model answers one part of a multi-part question at best: quotes answer each.
+    one_part = len({k.part for k in condensed.kept}) == 1
+    if one_part and len(context) <= LOCAL_MODEL_MAX_CONTEXT_CHARS and not is_chinese(question):
         drafted = False
         try:
             for sentence in _local_model_draft(backend, question, context, config):
@@ -103,7 +101,13 @@ def _local_model_draft(
 
 
 def _best_quotes(condensed: CondensedContext) -> list[Quote]:
+    """One quote per turn of the first turns, best first, at least one turn per part of the
+    question; a turn's lines (an item and its lead-in, a lead-in and its items) as one quote."""
+    parts = len({k.part for k in condensed.kept})
+    turns = sorted({k.rank for k in condensed.kept})[: max(QUOTES_IN_LOCAL_ANSWER, parts)]
     numbers = {chunk_id: n for n, chunk_id in condensed.citation_key().items()}
-    best = sorted(condensed.kept, key=lambda k: k.score, reverse=True)[:QUOTES_IN_LOCAL_ANSWER]
-    in_reading_order = [k for k in condensed.kept if k in best]
-    return [Quote(numbers[k.chunk_id], k.text) for k in in_reading_order]
+    quotes = []
+    for turn in turns:
+        kept = [k for k in condensed.kept if k.rank == turn]  # in reading order
+        quotes.append(Quote(numbers[kept[0].chunk_id], " ".join(k.text for k in kept)))
+    return quotes

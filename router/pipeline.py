@@ -1,4 +1,4 @@
-"""One request, stage by stage (DESIGN.md): intent → retrieve → condense → protect → route →
+"""One request, stage by stage (DESIGN.md): resolve → intent → retrieve → condense → protect → route →
 generate → post-process → audit. `_run` reads top to bottom with one call per stage; each
 stage is a function of its own module, and the trace records what each did, where and how
 long it took. Everything the stages call out to comes in as `PipelineDeps`."""
@@ -6,7 +6,7 @@ long it took. Everything the stages call out to comes in as `PipelineDeps`."""
 import logging
 from collections.abc import Generator, Iterator, Sequence
 from contextlib import closing
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from router import generate
@@ -22,15 +22,13 @@ from router.postprocess import StreamPostProcessor
 from router.prompts import cloud_messages, flatten, plain_rag_messages
 from router.protect import PlaceholderMap, ProtectedRequest, protect_request
 from router.reasons import Reason, ReasonCode
+from router.resolve import resolve_question
 from router.retrieve import RetrievedPassage, retrieve
 from router.trace import Channel, ComplianceAction, RetrievedChunk, Trace
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
-# Retrieval that strong means the knowledge base does speak to the question, whatever the
-# intent classifier thought; it keeps an in-scope question from being refused.
-OUT_OF_SCOPE_OVERRIDE_SCORE = 0.55
 FAILED_MESSAGE = "The assistant could not answer this request; it has been logged."
 
 
@@ -101,6 +99,7 @@ def run(
 
 
 def _run(job: _Job) -> Iterator[Event]:
+    job = _resolve(job)
     _intent(job)
     passages = _retrieve(job)
     evidence = _condense(job, passages)
@@ -112,6 +111,21 @@ def _run(job: _Job) -> Iterator[Event]:
     yield from _postprocess(job, processor)
 
 
+def _resolve(job: _Job) -> _Job:
+    """A follow-up becomes a standalone question, and every later stage reads that one; the
+    trace keeps the question as asked. What may leave is the resolved question, through the
+    protect stage like any question."""
+    request = job.request
+    with job.trace.stage("resolve") as detail:
+        resolution = resolve_question(request.question, request.history)
+        detail.update(changed=resolution.changed)
+        if resolution.changed:
+            detail.update(question=resolution.question)
+    if not resolution.changed:
+        return job
+    return replace(job, request=replace(request, question=resolution.question))
+
+
 def _intent(job: _Job) -> None:
     trace = job.trace
     with trace.stage("intent") as detail:
@@ -121,26 +135,30 @@ def _intent(job: _Job) -> None:
 
 
 def _retrieve(job: _Job) -> list[RetrievedPassage]:
+    """What the user may read that is relevant enough. Scope is the evidence's to decide: an
+    "out of scope" label over relevant passages is overruled, and small talk needs none."""
     trace = job.trace
     with trace.stage("retrieve") as detail:
         vector = job.deps.embedder.embed([job.request.question], kind="query")[0]
         passages = retrieve(
+            question=job.request.question,
             question_vector=vector,
             user=job.request.user,
             index=job.deps.index,
             limit=job.config.retrieve_top_k,
-            min_relevance=job.config.min_relevance,
         )
-        trace.retrieved = [_retrieved(p) for p in passages]
         detail.update(chunks=len(passages), documents=len({p.document_id for p in passages}))
-    if trace.intent == "out_of_scope" and passages and passages[0].score >= OUT_OF_SCOPE_OVERRIDE_SCORE:
+    if trace.intent == "chitchat":
+        passages = []
+    elif trace.intent == "out_of_scope" and passages:
         trace.reasons.append(
             Reason(
                 ReasonCode.SCOPE_OVERRIDE,
-                f"the intent looked out of scope, but a passage matches strongly ({passages[0].score:.2f})",
+                f"the intent looked out of scope, but documents you may read match it (relevance {passages[0].relevance:.2f})",
             )
         )
         trace.intent = "general"
+    trace.retrieved = [_retrieved(p) for p in passages]
     return passages
 
 
@@ -149,7 +167,7 @@ def _condense(job: _Job, passages: list[RetrievedPassage]) -> Evidence:
     with trace.stage("condense") as detail:
         condensed = condense(
             question,
-            [Passage(chunk_id=p.chunk_id, text=p.text, title=p.title) for p in passages],
+            [Passage(chunk_id=p.chunk_id, text=p.text, title=p.title, heading=p.heading) for p in passages],
             budget_tokens=job.config.condense_budget_tokens,
             embedder=job.deps.embedder,
             sentence_vectors=job.deps.index.sentence_vectors([p.chunk_id for p in passages]),

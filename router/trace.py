@@ -101,6 +101,15 @@ class Trace:
         return totals
 
     @property
+    def resolved_question(self) -> str | None:
+        """The standalone form of a follow-up, as the resolve stage recorded it; None when
+        the question stood alone."""
+        for record in self.stages:
+            if record.name == "resolve":
+                return record.detail.get("question")
+        return None
+
+    @property
     def reason_texts(self) -> list[str]:
         return [reason.text for reason in self.reasons]
 
@@ -109,9 +118,11 @@ class Trace:
         return [reason.code for reason in self.reasons]
 
     def to_dict(self) -> dict[str, Any]:
-        """Reasons as the text people read (as in every record so far) and, beside it, their codes."""
+        """Reasons as the text people read (as in every record so far) and, beside it, their
+        codes; the resolved question of a follow-up beside the question as asked."""
         data = asdict(self)
         data["reasons"] = self.reason_texts
         data["reason_codes"] = [str(code) for code in self.reason_codes]
         data["latency_ms"] = self.latency_ms
+        data["resolved_question"] = self.resolved_question
         return data

@@ -5,6 +5,8 @@ the one form every table row takes, whatever format it came from."""
 import re
 from dataclasses import dataclass, field
 
+from ingestion.text import CELL_SEPARATOR
+
 
 class ParseError(Exception):
     """Its message is the user-facing failure reason."""
@@ -78,7 +80,6 @@ class Outline:
 
 # --- tables ---------------------------------------------------------------------------
 
-CELL_SEPARATOR = " · "
 _DIGIT = re.compile(r"\d")
 
 

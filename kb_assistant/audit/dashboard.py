@@ -16,7 +16,7 @@ from kb_assistant.audit.charts import BarChart, ColumnChart, bars, columns
 from kb_assistant.audit.models import AuditDocument, AuditRecord
 
 ROUTES = ("local", "cloud", "fallback")
-STAGE_ORDER = ("intent", "retrieve", "condense", "protect", "route", "generate", "postprocess")
+STAGE_ORDER = ("resolve", "intent", "retrieve", "condense", "protect", "route", "generate", "postprocess")
 PERCENTILES = (50, 95, 99)
 MAX_COLUMNS = 60
 TOP_DOCUMENTS = 10

@@ -12,6 +12,7 @@ from router.trace import Trace
 def route_card(trace: Trace) -> dict[str, Any]:
     tokens, cost = trace.tokens, trace.cost_usd
     return {
+        "resolved_question": trace.resolved_question or "",
         "intent": trace.intent or "",
         "route": trace.route or "",
         "cloud_used": any(stage.where == "cloud" for stage in trace.stages),

@@ -8,6 +8,7 @@ import pytest
 from django.urls import reverse
 
 from kb_assistant.accounts.models import api_token_create
+from router.postprocess import HOLD_BACK_WIDTH, RELEASE_STEP_WIDTH
 from tests.chat.conftest import HARD_TRAVEL_QUESTION
 
 COMPLETIONS = "/v1/chat/completions"
@@ -113,7 +114,10 @@ def test_the_sdk_streams_a_cloud_answer(live_server, handbook, alice, cloud):
     kb = chunks[0].model_extra["kb"]
     assert kb["route"] == "cloud" and handbook["travel"].pk in {c["document_id"] for c in kb["citations"]}
     text = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
-    assert len(text) > 1 and "".join(text).strip()
+    assert "".join(text).strip()
+    # The filter holds the newest words back until it has seen them whole: an answer shorter
+    # than that arrives in one piece, a longer one in several.
+    assert len(text) > 1 or len("".join(text)) < HOLD_BACK_WIDTH + RELEASE_STEP_WIDTH
     assert any(c.choices and c.choices[0].finish_reason == "stop" for c in chunks)
     assert chunks[-1].usage.prompt_tokens > 0
     assert cloud.requests, "the answer came from the cloud"

@@ -128,9 +128,9 @@ class RecordingEmbedder:
     def __init__(self, real):
         self.real, self.calls = real, []
 
-    def embed(self, texts, *, batch_size: int = 64):
+    def embed(self, texts, *, kind="passage"):
         self.calls.append(list(texts))
-        return self.real.embed(texts, batch_size=batch_size)
+        return self.real.embed(texts, kind=kind)
 
     def count_tokens(self, text: str) -> int:
         return self.real.count_tokens(text)
@@ -209,3 +209,17 @@ def test_the_splitter_respects_abbreviations_and_chinese_punctuation():
         "第三句？",
         "A new line",
     ]
+
+
+def test_each_part_of_a_chinese_multi_part_question_keeps_its_own_sentence(embedder):
+    passages = [
+        Passage(chunk_id="zh-leave", text="员工每年享有十五天带薪年假。年假需要提前两周在人事系统中申请。"),
+        Passage(chunk_id="zh-vpn", text="公司 VPN 使用 GlobalProtect 客户端。请从软件中心安装客户端。"),
+    ]
+
+    condensed = _condense("员工每年有多少天年假？另外 VPN 用什么客户端？", passages, embedder)
+
+    rendered = condensed.render()
+    assert "十五天带薪年假" in rendered and "GlobalProtect" in rendered
+    assert set(condensed.citation_key().values()) == {"zh-leave", "zh-vpn"}
+    assert {k.part for k in condensed.kept} == {0, 1}

@@ -101,7 +101,7 @@ def test_each_stage_runs_once_in_design_order(index, clock, alice):
     trace, _ = ask(AskRequest(question=HARD, user=alice), deps=make_deps(index, clock))
 
     assert [s.name for s in trace.stages] == [
-        "intent", "retrieve", "condense", "protect", "route", "generate", "postprocess",
+        "resolve", "intent", "retrieve", "condense", "protect", "route", "generate", "postprocess",
     ]  # fmt: skip
 
 

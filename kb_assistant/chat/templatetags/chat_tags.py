@@ -7,6 +7,7 @@ from kb_assistant.chat.rendering import render_markdown
 register = template.Library()
 
 STAGE_LABELS = {
+    "resolve": _("resolve"),
     "intent": _("intent"),
     "retrieve": _("retrieve"),
     "condense": _("condense"),

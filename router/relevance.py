@@ -1,0 +1,79 @@
+"""Whether anything the user may read speaks to the question at all: the line between an
+answer and an honest "not found".
+
+Three signals, because each fails alone: the embedder's cosine of the best chunk (meaning,
+across languages too); its margin over the next few (a question the documents answer has
+one chunk that stands out, an unanswerable one a flat field of half-matches); and the
+question's coverage: the share of its words, weighted by how rare they are among the
+nearest chunks, found in one of the best few (names, terms and numbers the knowledge base
+either holds or does not; useless across languages, hence the other two). A question is
+answerable when its best cosine is sure on its own, or passes the floor with enough
+coverage or margin. The numbers are calibrated on data by bench/notfound.py
+(docs/benchmarks.md), per script, since Chinese is matched as character bigrams and
+English as words.
+"""
+
+import math
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingestion.text import CJK_CHAR
+from router.lexical import terms
+
+NEAREST_CHUNKS = 40  # what retrieval reranks and coverage weighs words among; dense recall@40 ≈ 1
+COVERAGE_PASSAGES = 5  # coverage is the best of the nearest few, not of all of them
+MARGIN_CHUNKS = 9  # the best cosine's margin is over the mean of the next nine
+# Once a question is answerable, a chunk is evidence if its cosine is at least this share of
+# the best one's. On xquad_dev (USE) 0.7 keeps the gold among the top 5 as often as no cut
+# does (96.9 % English, 96.1 % Chinese vs 96.9 / 96.5 %) and leaves 4.5 chunks a question
+# instead of all 40: weak matches (a restricted note, another policy) stay out of the context.
+RELATIVE_FLOOR = 0.7
+
+
+@dataclass(frozen=True)
+class RelevanceRule:
+    floor: float  # below this cosine nothing counts
+    min_coverage: float  # between floor and sure, the question's words must be found
+    min_margin: float  # or it must stand out from the next MARGIN_CHUNKS by this much
+    sure: float  # at or above this cosine, the meaning match alone is enough
+
+    def answerable(self, cosine: float, coverage: float, margin: float) -> bool:
+        return cosine >= self.sure or (
+            cosine >= self.floor and (coverage >= self.min_coverage or margin >= self.min_margin)
+        )
+
+
+# bench/notfound.py, use-multilingual-v3, 2026-12-02: the most "not found" answers to
+# unanswerable questions that still answers ≥ 97 % of answerable ones in the question's own
+# language and ≥ 90 % across languages, on xquad_dev.
+RULES = {
+    "latin": RelevanceRule(floor=0.05, min_coverage=0.55, min_margin=0.08, sure=0.29),
+    "cjk": RelevanceRule(floor=0.17, min_coverage=0.15, min_margin=0.08, sure=0.23),
+}
+
+
+def margin(cosines: Sequence[float]) -> float:
+    """How far the best cosine (cosines sorted, best first) stands above the next few."""
+    if not cosines:
+        return 0.0
+    following = cosines[1 : 1 + MARGIN_CHUNKS]
+    return float(cosines[0]) - (sum(following) / len(following) if following else 0.0)
+
+
+def rule_for(question: str) -> RelevanceRule:
+    return RULES["cjk" if CJK_CHAR.search(question) else "latin"]
+
+
+def coverage(question: str, nearest_texts: Sequence[str]) -> float:
+    """The share of the question's words (rarer ones weigh more, by their frequency among
+    `nearest_texts`, best first) that one of the first COVERAGE_PASSAGES holds."""
+    wanted = list(dict.fromkeys(terms(question)))
+    if not wanted or not nearest_texts:
+        return 0.0
+    held = [set(terms(text)) for text in nearest_texts]
+    frequency = Counter(t for words in held for t in words if t in wanted)
+    count = len(held)
+    weight = {t: math.log(1 + (count - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in wanted}
+    total = sum(weight.values())
+    return max(sum(weight[t] for t in wanted if t in words) / total for words in held[:COVERAGE_PASSAGES])
