@@ -30,6 +30,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
 sys.path.insert(0, str(ROOT))
+from router.lexical import terms  # noqa: E402
 from router.relevance import NEAREST_CHUNKS, RULES, RelevanceRule, coverage, margin  # noqa: E402  (no Django needed)
 
 FOLDS = 5
@@ -57,7 +58,7 @@ def signals(question: str, vector: np.ndarray, vectors: np.ndarray, texts: list[
     nearest = np.argsort(-scores, kind="stable")[:NEAREST_CHUNKS]
     nearest = nearest[readable[nearest]]
     cosines = [float(scores[i]) for i in nearest]
-    return cosines[0], coverage(question, [texts[i] for i in nearest]), margin(cosines)
+    return cosines[0], coverage(question, [terms(texts[i]) for i in nearest]), margin(cosines)
 
 
 def folded(questions: list[str], groups: list[str], vectors_q, vectors_p, texts_p, groups_p) -> dict:

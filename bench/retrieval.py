@@ -101,7 +101,9 @@ def product_ranking(dense: np.ndarray, questions: list[str], texts: list[str]) -
     out = dense - 10.0
     for row, question in enumerate(questions):
         candidates = np.argsort(-dense[row], kind="stable")[:NEAREST_CHUNKS]
-        out[row, candidates] = fused_scores(question, dense[row, candidates], [texts[i] for i in candidates])
+        out[row, candidates] = fused_scores(
+            question, dense[row, candidates], [terms(texts[i]) for i in candidates]
+        )
     return out
 
 

@@ -67,11 +67,11 @@ def bm25(
 FUSION_WEIGHT = 0.05
 
 
-def fused_scores(question: str, cosines: Sequence[float], texts: Sequence[str]) -> np.ndarray:
-    """Dense similarity plus FUSION_WEIGHT × BM25 relative to the best of these candidates:
-    between passages the embedder finds equally close, the one sharing the question's rare
-    words comes first."""
-    lexical = bm25(terms(question), [terms(t) for t in texts])
+def fused_scores(question: str, cosines: Sequence[float], documents: Sequence[Sequence[str]]) -> np.ndarray:
+    """Dense similarity plus FUSION_WEIGHT × BM25 relative to the best of these candidates
+    (`documents`: their `terms`): between passages the embedder finds equally close, the one
+    sharing the question's rare words comes first."""
+    lexical = bm25(terms(question), documents)
     dense = np.asarray(cosines, dtype=np.float32)
     best = float(lexical.max()) if len(lexical) else 0.0
     return dense + FUSION_WEIGHT * lexical / best if best > 0 else dense

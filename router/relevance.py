@@ -65,13 +65,13 @@ def rule_for(question: str) -> RelevanceRule:
     return RULES["cjk" if CJK_CHAR.search(question) else "latin"]
 
 
-def coverage(question: str, nearest_texts: Sequence[str]) -> float:
+def coverage(question: str, nearest: Sequence[Sequence[str]]) -> float:
     """The share of the question's words (rarer ones weigh more, by their frequency among
-    `nearest_texts`, best first) that one of the first COVERAGE_PASSAGES holds."""
+    the `nearest` chunks' `terms`, best first) that one of the first COVERAGE_PASSAGES holds."""
     wanted = list(dict.fromkeys(terms(question)))
-    if not wanted or not nearest_texts:
+    if not wanted or not nearest:
         return 0.0
-    held = [set(terms(text)) for text in nearest_texts]
+    held = [set(words) for words in nearest]
     frequency = Counter(t for words in held for t in words if t in wanted)
     count = len(held)
     weight = {t: math.log(1 + (count - frequency[t] + 0.5) / (frequency[t] + 0.5)) for t in wanted}

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from ingestion.selectors import readable_versions
 from ingestion.store import VectorIndex, readers_filter
-from router.lexical import fused_scores
+from router.lexical import fused_scores, terms
 from router.relevance import NEAREST_CHUNKS, RELATIVE_FLOOR, coverage, margin, rule_for
 
 
@@ -42,13 +42,13 @@ def retrieve(
     )
     allowed = readable_versions(user=user, document_ids={h.document_id for h in hits})
     hits = [h for h in hits if allowed.get(h.document_id) == h.version]
-    texts = [_lexical_text(h.metadata.get("heading", ""), h.text) for h in hits]
+    documents = [terms(_lexical_text(h.metadata.get("heading", ""), h.text)) for h in hits]
     rule = rule_for(question)
     cosines = [h.score or 0.0 for h in hits]
-    if not hits or not rule.answerable(cosines[0], coverage(question, texts), margin(cosines)):
+    if not hits or not rule.answerable(cosines[0], coverage(question, documents), margin(cosines)):
         return []
     floor = max(rule.floor, RELATIVE_FLOOR * cosines[0])
-    scores = fused_scores(question, cosines, texts)  # BM25 weighs words among all 40
+    scores = fused_scores(question, cosines, documents)  # BM25 weighs words among all 40
     ranked = sorted(
         ((hit, score) for hit, score in zip(hits, scores, strict=True) if (hit.score or 0.0) >= floor),
         key=lambda pair: -pair[1],

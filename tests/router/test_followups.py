@@ -2,7 +2,6 @@
 it is answered from the evidence of its resolved question, cited, and the audit record keeps
 both the question as asked and the resolved one."""
 
-
 import pytest
 from django.contrib.auth.models import User
 from django.urls import reverse

@@ -3,13 +3,15 @@ signals, without a model (the calibration itself is bench/notfound.py)."""
 
 import pytest
 
+from router.lexical import terms
 from router.relevance import RULES, RelevanceRule, coverage, margin, rule_for
 
-PASSAGES = [
+TEXTS = [
     "The office garage has 40 parking spaces, booked through the facilities desk.",
     "Annual leave is 25 days a year; carry-over needs the manager's approval.",
     "办公楼车库共有40个停车位，通过行政前台预订。",
 ]
+PASSAGES = [terms(text) for text in TEXTS]
 
 
 def test_a_question_whose_rare_words_a_near_passage_holds_is_covered():
@@ -24,7 +26,7 @@ def test_a_question_about_what_no_passage_mentions_is_not_covered():
 
 
 def test_only_the_first_few_passages_count_for_coverage():
-    far_away = ["An unrelated note about printers."] * 5 + [PASSAGES[0]]
+    far_away = [terms("An unrelated note about printers.")] * 5 + [PASSAGES[0]]
     assert coverage("How many parking spaces does the garage have?", far_away) < 0.2
 
 
