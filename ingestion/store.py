@@ -87,6 +87,15 @@ def _collection(name: str = COLLECTION):
     return collection
 
 
+def index_matches_model() -> bool:
+    """Whether the index (an empty one included) was built with the configured model."""
+    try:
+        _collection()
+    except IndexModelMismatch:
+        return False
+    return True
+
+
 def _model_name() -> str:
     from ingestion.embed import embedding_model_name
 

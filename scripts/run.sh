@@ -55,6 +55,7 @@ logins=$($PY manage.py seed_demo)
   >"$KB_DATA_DIR/logs/worker.log" 2>&1 &
 pids+=($!)
 
+$PY manage.py reindex --if-model-changed  # an index of another EMBEDDING_MODEL is rebuilt first
 echo "Ingesting the sample documents (already indexed ones are recognised and skipped)…"
 $PY manage.py load_samples
 echo "Warming the local models (the intent classifier trains once, then is reused)…"

@@ -44,3 +44,18 @@ def test_reindex_is_how_the_embedding_model_is_switched(empty_index, settings):
     settings.EMBEDDING_MODEL = "minilm"
     with pytest.raises(IndexModelMismatch, match="use-multilingual-v3"):
         index_chunks(document_id=leave.pk)
+
+
+@pytest.mark.django_db
+def test_reindex_if_model_changed_rebuilds_only_an_index_of_another_model(empty_index, settings):
+    settings.EMBEDDING_MODEL = "minilm"
+    leave = ingested("leave.md", POLICY_V1)
+    settings.EMBEDDING_MODEL = "use-multilingual"
+
+    call_command("reindex", "--sync", "--if-model-changed", stdout=io.StringIO())
+    assert index_chunks(document_id=leave.pk)  # rebuilt with the configured model
+    out = io.StringIO()
+    call_command("reindex", "--sync", "--if-model-changed", stdout=out)
+
+    assert "nothing to rebuild" in out.getvalue()
+    assert index_chunks(document_id=leave.pk)
