@@ -30,7 +30,7 @@ from itertools import pairwise, zip_longest
 import numpy as np
 
 from ingestion.embed import Embedder
-from ingestion.text import CELL_SEPARATOR, CJK_IDEOGRAPHS, split_sentences
+from ingestion.text import CELL_SEPARATOR, CJK_IDEOGRAPHS, is_lead_in, split_sentences
 from router.lexical import bm25, terms
 from router.parts import question_parts
 from router.units import Unit, passage_units
@@ -64,7 +64,6 @@ _NUMBER = re.compile(
 )
 # An enumeration on one line, "…以下材料：身份证原件、学历证书、…": its lead before the colon.
 _ENUMERATION = re.compile(r"^(?P<lead>[^:：]{2,60})[:：]\s*(?=(?:[^、,，;；]+[、,，;；]){2})")
-_LEAD_IN = re.compile(r"[:：]\s*$")
 _ANSWER_TYPES: list[tuple[re.Pattern, Callable[[str, set[str]], bool]]] = [
     (
         re.compile(
@@ -84,7 +83,7 @@ _ANSWER_TYPES: list[tuple[re.Pattern, Callable[[str, set[str]], bool]]] = [
     # "哪些材料", "what documents do I need": a list, whether on one line or introduced by one.
     (
         re.compile(r"哪些|哪几|有什么|\bwhat\b.{0,40}\b(need|bring|include|required)\b|\blist\b", re.I),
-        lambda text, _: bool(_ENUMERATION.match(text) or _LEAD_IN.search(text)),
+        lambda text, _: bool(_ENUMERATION.match(text)) or is_lead_in(text),
     ),
 ]
 
