@@ -60,8 +60,9 @@ def env_path(name: str, default: Path) -> Path:
     return Path(raw).expanduser().resolve() if raw else default
 
 
-def env_list(name: str, default: list[str]) -> list[str]:
+def env_list(name: str, default: list[str], *, separator: str | None = ",") -> list[str]:
+    """`separator=None` splits on whitespace, for values (regular expressions) that hold commas."""
     raw = os.environ.get(name)
     if raw is None:
         return default
-    return [item.strip() for item in raw.split(",") if item.strip()]
+    return [item.strip() for item in raw.split(separator) if item.strip()]

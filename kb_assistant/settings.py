@@ -196,6 +196,12 @@ CLOUD_PRICE_OUTPUT_PER_MTOK = env_float("CLOUD_PRICE_OUTPUT_PER_MTOK", 0.60, min
 LOCAL_LLM_CONTEXT = env_int("LOCAL_LLM_CONTEXT", 4096, minimum=512)
 LOCAL_LLM_THREADS = env_int("LOCAL_LLM_THREADS", 2, minimum=1)
 
+# De-identification (router/pii/company.py): the company's ID formats, regular expressions
+# separated by spaces (empty: the common EMP-12345 / CUST-001234 shapes), and its own names,
+# which may reach the cloud. Admins add more of both in the admin, applied from the next request.
+PII_COMPANY_ID_PATTERNS = env_list("PII_COMPANY_ID_PATTERNS", [], separator=None)
+PII_OWN_ORGANISATIONS = env_list("PII_OWN_ORGANISATIONS", [])
+
 # Router policy (see router/policy.py for how each is used).
 ROUTER_RETRIEVE_TOP_K = env_int("ROUTER_RETRIEVE_TOP_K", 8, minimum=1)
 ROUTER_CONDENSE_BUDGET_TOKENS = env_int("ROUTER_CONDENSE_BUDGET_TOKENS", 300, minimum=20)

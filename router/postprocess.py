@@ -7,7 +7,7 @@ from dataclasses import dataclass, field, replace
 
 from ingestion.text import CJK_WIDE, STREAM_SENTENCE_END, is_wide_char
 from router.pii import Span
-from router.protect import PlaceholderMap, StreamRestorer, find_personal_data, restore_text
+from router.protect import SECRET_REMOVED, PlaceholderMap, StreamRestorer, find_personal_data, restore_text
 from router.trace import ComplianceAction
 
 SECRET_KINDS = {"SECRET", "PASSWORD", "API_KEY", "HOST"}  # internal hostnames are secrets too
@@ -79,7 +79,7 @@ def apply_compliance(text: str, rules: ComplianceRules, findings: Sequence[Span]
         if span.start < cursor:
             continue
         if span.kind in SECRET_KINDS:
-            replacement, kind = "[secret removed]", "secret_removed"
+            replacement, kind = SECRET_REMOVED, "secret_removed"
         elif span.value.lower() not in visible:
             replacement, kind = f"[{span.kind.lower()} removed]", "pii_masked"
         else:

@@ -2,8 +2,8 @@
 which may reach the cloud.
 
 Two sources, used together: Django settings (`PII_COMPANY_ID_PATTERNS`: regular expressions, one
-per ID format; `PII_OWN_ORGANISATIONS`: names not masked as organisations; else the defaults
-below, which cover the common `EMP-12345` / `CUST-001234` shapes) and the tables an admin edits
+per ID format, else the defaults below, which cover the common `EMP-12345` / `CUST-001234`
+shapes; `PII_OWN_ORGANISATIONS`: names not masked as organisations) and the tables an admin edits
 (`CompanyIdPattern`, `OwnOrganisation`). Detection itself never queries the database: it also
 runs in scripts and tests without one. The protect stage calls `refresh_company_formats()` once
 per request, which re-reads the tables only when their version changed, so an edit applies from
@@ -52,16 +52,12 @@ class CompanyFormats:
 def _from_settings() -> CompanyFormats:
     # Detection also runs outside a configured project (scripts, the network test): defaults then.
     configured = settings.configured
-    sources = (
-        getattr(settings, "PII_COMPANY_ID_PATTERNS", DEFAULT_ID_PATTERNS)
-        if configured
-        else DEFAULT_ID_PATTERNS
-    )
+    sources = (settings.PII_COMPANY_ID_PATTERNS if configured else None) or DEFAULT_ID_PATTERNS
     try:
         patterns = tuple((_ID_KIND, compile_id_pattern(p)) for p in sources)
     except re.error as error:
         raise ImproperlyConfigured(f"PII_COMPANY_ID_PATTERNS: {error}") from error
-    own = getattr(settings, "PII_OWN_ORGANISATIONS", ()) if configured else ()
+    own = settings.PII_OWN_ORGANISATIONS if configured else ()
     return CompanyFormats(patterns, tuple(own))
 
 

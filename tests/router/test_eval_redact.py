@@ -4,7 +4,12 @@ values, the scores."""
 import io
 import json
 
+import pytest
 from django.core.management import call_command
+
+from router.models import CompanyIdPattern
+
+pytestmark = pytest.mark.django_db  # the command reads the admin's company ID formats
 
 LINES = [
     {
@@ -91,3 +96,12 @@ def test_it_reports_leaks_per_kind_whole_and_in_part(tmp_path):
     assert scores["by_kind"]["password"]["removed"] == 1.0
     assert scores["leaks"]["secrets"] == {"values": 1, "leaked_whole": 0.0, "leaked_piece": 0.0}
     assert set(scores["leaks"]) == {"personal", "secrets"}
+
+
+def test_an_id_format_the_admin_added_is_masked_as_in_a_request(tmp_path):
+    line = {"id": "badge", "text": "Badge NW20481K was found at the gate.", "pii": {"idn": "NW20481K"}}
+    assert run(tmp_path, [line])[1][0]["redacted"] == line["text"]
+
+    CompanyIdPattern.objects.create(name="badge", regex=r"NW\d{5}[A-Z]", example="NW20481K")
+
+    assert run(tmp_path, [line])[1][0]["redacted"] == "Badge <ID_1> was found at the gate."
