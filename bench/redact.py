@@ -1,6 +1,7 @@
 """De-identification on the redaction dev files (shared/eval/redact_dev.jsonl, our synthetic
 cases of every kind, English and Chinese, in bench/data/redact_synthetic.jsonl, and single-word
-names in no directory with lines that carry none, in bench/data/redact_single_names.jsonl): values leaked
+names in no directory with lines that carry none, in bench/data/redact_single_names.jsonl, and a
+second such set written later, bench/data/redact_single_names_holdout.jsonl): values leaked
 whole and in part, personal and secret, recall per kind, share of other words destroyed, and
 latency per text, measured one text at a time. Runs the real `eval_redact` command, whose
 scores come from `router.redaction_score`. Prints one JSON object, keyed by file.
@@ -10,16 +11,16 @@ scores come from `router.redaction_score`. Prints one JSON object, keyed by file
 import argparse
 import io
 import json
-import os
-import sys
 import tempfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+from _setup import ROOT, django_in_temp_dir
+
 DATA = (
     ROOT.parent / "shared" / "eval" / "redact_dev.jsonl",
     ROOT / "bench" / "data" / "redact_synthetic.jsonl",
     ROOT / "bench" / "data" / "redact_single_names.jsonl",
+    ROOT / "bench" / "data" / "redact_single_names_holdout.jsonl",
 )
 TARGETS = {
     "personal_leaked_whole": 0.005,
@@ -34,12 +35,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--input", type=Path, nargs="+", default=DATA)
     args = parser.parse_args()
-    sys.path.insert(0, str(ROOT))
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb_assistant.settings")
-    import django
+    django_in_temp_dir()  # a migrated throw-away database: the command reads the admin's ID formats
     from django.core.management import call_command
 
-    django.setup()
     summaries = {}
     for path in args.input:
         out = io.StringIO()

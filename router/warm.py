@@ -4,6 +4,7 @@ from router.backends import LazyLocalBackend
 from router.config import local_llm_config
 from router.deps import pipeline_deps
 from router.errors import BackendError
+from router.pii import zh_words
 from router.protect import find_personal_data
 
 
@@ -15,6 +16,7 @@ def warm_local_models() -> str:
     deps = pipeline_deps()
     label = deps.intents.classify("hello").label
     find_personal_data("Ask Maria Gonzalez, +49 151 2345 6789, maria@example.com")
+    zh_words.load()
     try:
         LazyLocalBackend(local_llm_config()).load()  # the same process-wide model as deps.local
     except BackendError as exc:

@@ -18,6 +18,7 @@ from pathlib import Path
 
 from ingestion.text import CJK_CHAR
 from router.pii import Span
+from router.pii.zh_words import is_everyday_word
 
 _DATA = Path(__file__).parent / "data"
 _TITLES = r"(?:Mr|Mrs|Ms|Miss|Dr|Prof|Mx|Sir|Dame)\.?"
@@ -43,10 +44,18 @@ _EN_CUE = re.compile(
 # said"): only where a sentence asks for a person, not "from"/"for", which take places as often.
 _PERSON_SLOT_BEFORE = re.compile(
     r"(?<![A-Za-z])(?:ask|tell|ping|contact|dear|hi|hello|hey|thanks|thank you|cc|attn|signed by|approved by|"
-    r"reviewed by|assigned to|reports to|handed (?:it )?over to|spoke with|speak with|talk to|speak to|"
+    r"reviewed by|assigned to|reports to|handed (?:it )?over to|loop in|looped in|spoke with|speak with|talk to|speak to|"
     r"according to|to|with|by)\s*[:,]?\s*$",
     re.IGNORECASE,
 )
+# "Our reviewer this quarter is Yusuf": a role that only a person fills, then "is".
+_ROLE_IS = re.compile(
+    r"(?<![A-Za-z])(?:reviewer|approver|manager|owner|contact|lead|sponsor|supervisor|mentor|buddy|coordinator|"
+    r"assignee|organi[sz]er|chair|interviewer|signatory|representative)s?(?:\s+[a-z]+){0,3}\s+"
+    r"(?:is|was|will be)\s*:?\s*$",
+    re.IGNORECASE,
+)
+_ROLE_WINDOW = 48
 _PERSON_SLOT_AFTER = re.compile(
     r"\s*(?:said|says|wrote|writes|mentioned|confirmed|approved|asked|replied|agreed|thinks|noted|suggested|"
     r"explained|called|emailed|joined|left|will|is on leave|is out|is off|handles|manages|leads|reports)(?![A-Za-z])"
@@ -77,7 +86,7 @@ _ZH_ROLES = (
 )  # fmt: skip
 _ZH_BEFORE = (
     *_ZH_ROLES, "联系", "致", "由", "发给", "交给", "转给", "转交", "请", "与", "和", "给", "找", "问", "谢谢", "感谢",
-    "抄送", "通知", "提醒", "告诉",
+    "抄送", "通知", "提醒", "告诉", "一下",
     "部的", "组的", "处的", "科的", "团队的", "中心的", "办的",
 )  # fmt: skip
 _ZH_TITLE_AFTER = ("先生", "女士", "小姐", "经理", "总监", "主管", "同学", "老师", "同志")
@@ -205,7 +214,8 @@ def _unknown_single(text: str) -> Iterator[Span]:
         if re.fullmatch(_TITLES, word) or _NOT_PERSON_AFTER.match(text, match.end()):
             continue
         before = text[max(0, match.start() - _CUE_WINDOW) : match.start()]
-        if _PERSON_SLOT_BEFORE.search(before) or _PERSON_SLOT_AFTER.match(text, match.end()):
+        role_before = _ROLE_IS.search(text[max(0, match.start() - _ROLE_WINDOW) : match.start()])
+        if _PERSON_SLOT_BEFORE.search(before) or role_before or _PERSON_SLOT_AFTER.match(text, match.end()):
             yield Span("PERSON", match.start(1), match.end(1), word)
 
 
@@ -309,7 +319,8 @@ def _english_pair(first: str, last: str, *, cued: bool) -> bool:
     if _pinyin_name(first, last):
         return True
     if first in names.given and first not in names.common:
-        return True
+        # "Ping Reception", "Rose Garden": both words everyday ones, neither a surname.
+        return last in names.family or not (first in names.ordinary and last in names.ordinary)
     return last in names.family and (first in names.given or (cued and first not in names.common))
 
 
@@ -322,12 +333,12 @@ def _chinese(text: str) -> Iterator[Span]:
         if surname not in names.zh_family:
             continue
         before = text[max(0, index - _CUE_WINDOW) : index].rstrip(_ZH_CUE_GAP)
-        cued_before = before.endswith(_ZH_BEFORE)
+        after_role = before.rstrip("是为").endswith(_ZH_ROLES)  # 负责人是佟悦
+        cued_before = after_role or before.endswith(_ZH_BEFORE)
         in_slot = cued_before or index == 0 or not CJK_CHAR.match(text[index - 1])
         given_at = index + len(surname)
         ends = _given_ends(text, given_at, names.zh_given.__contains__)
         end = next((e for e in ends if _zh_name_ends_at(text, e, in_slot=in_slot)), None)
-        after_role = before.endswith(_ZH_ROLES)
         if end is None and ends and after_role:
             end = ends[0]  # most given names have two characters
         if end is None and (after_role or cued_before):  # given-name characters we do not know all of
@@ -340,7 +351,10 @@ def _chinese(text: str) -> Iterator[Span]:
                 ),
                 None,
             )
-        if end is not None:
+        if end is None:
+            continue
+        titled = text.startswith(_ZH_TITLE_AFTER, end)
+        if cued_before or titled or not is_everyday_word(text[index:end]):  # 明天出差 is tomorrow
             yield Span("PERSON", index, end, text[index:end])
 
 

@@ -163,6 +163,11 @@ CASES = [
     ("single-said-en", "Oluwaseun confirmed the delivery date.", "Oluwaseun", "PERSON"),
     ("single-contact-zh", "请联系王芳确认报销金额。", "王芳", "PERSON"),
     ("single-thanks-zh", "谢谢曹颖的帮助。", "曹颖", "PERSON"),
+    ("single-role-is-en", "Our reviewer this quarter is Yusuf.", "Yusuf", "PERSON"),
+    ("single-loop-in-en", "Please loop in Kwabena on this thread.", "Kwabena", "PERSON"),
+    ("single-role-is-zh", "负责人是佟悦。", "佟悦", "PERSON"),
+    ("single-ask-a-bit-zh", "你去问一下翟一鸣。", "翟一鸣", "PERSON"),
+    ("single-word-name-zh", "这件事你问许诺就行。", "许诺", "PERSON"),
 ]
 
 
@@ -199,6 +204,10 @@ def test_a_masked_name_leaves_no_surname_behind(text, leftover):
         "Three hours (三小时) of training are required.",
         "Ask Finance about the budget; contact Berlin office or Support if in doubt.",
         "请抄送项目组，并联系财务部。",
+        "Ping Reception when the visitor arrives.",
+        "The host this year is Berlin.",
+        "明天出差的同事请提前报备。",
+        "白天和晚上都有人值班。",
     ],
 )
 def test_prose_about_secrets_and_companies_is_left_alone(text):
