@@ -60,12 +60,12 @@ def manage(*args: str, env: dict) -> str:
     ).stdout
 
 
-def start_web(port: int, env: dict, log: Path) -> subprocess.Popen:
+def start_web(port: int, env: dict, log: Path, *, workers: int = 1, threads: int = 4) -> subprocess.Popen:
     from tests.processes import wait_until
 
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "kb_assistant.wsgi", "--bind", f"127.0.0.1:{port}",
-         "--worker-class", "gthread", "--workers", "1", "--threads", "4", "--timeout", "300"],
+         "--worker-class", "gthread", "--workers", str(workers), "--threads", str(threads), "--timeout", "300"],
         cwd=ROOT, env=env, stdout=log.open("ab"), stderr=subprocess.STDOUT,
     )  # fmt: skip
     wait_until(

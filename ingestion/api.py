@@ -1,5 +1,7 @@
 """REST API for ingestion: upload, list, status, re-ingest, delete (KB admins, bearer token)."""
 
+from dataclasses import asdict
+
 from django.conf import settings
 from django.contrib.auth.models import Group
 from drf_spectacular.utils import extend_schema
@@ -27,17 +29,48 @@ class DocumentSerializer(serializers.ModelSerializer):
         read_only_fields = fields
 
 
+class GroupNamesField(serializers.ListField):
+    """Group names; one empty value (`groups=`) means every employee. Absent means "not given",
+    which a ListField, unlike a many=True related field, can tell from an empty list."""
+
+    child = serializers.CharField(allow_blank=True)
+
+    def to_internal_value(self, data) -> list[Group]:
+        names = {name for name in super().to_internal_value(data) if name}
+        found = list(Group.objects.filter(name__in=names))
+        if missing := names - {g.name for g in found}:
+            raise serializers.ValidationError(f"unknown groups: {', '.join(sorted(missing))}")
+        return found
+
+
 class UploadSerializer(serializers.Serializer):
+    """Access fields left out are not given: a new version keeps its document's access, a new
+    document is open to every employee and internal."""
+
     file = serializers.FileField()
-    groups = serializers.SlugRelatedField(
-        many=True, slug_field="name", queryset=Group.objects.all(), required=False, default=list
+    groups = GroupNamesField(required=False)
+    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices, required=False)
+    replace = serializers.IntegerField(
+        required=False, min_value=1, help_text="Upload as a new version of this document."
     )
-    sensitivity = serializers.ChoiceField(choices=Sensitivity.choices, default=Sensitivity.INTERNAL)
+    same_name = serializers.ChoiceField(
+        choices=["new_document", "new_version"],
+        default="new_document",
+        help_text="For a file named like an existing document: a new document under a numbered "
+        "name (outcome `renamed`), or a new version of it.",
+    )
+
+
+class AccessSerializer(serializers.Serializer):
+    groups = serializers.ListField(child=serializers.CharField())
+    sensitivity = serializers.CharField()
 
 
 class UploadResultSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=["created", "new_version", "duplicate"])
+    outcome = serializers.ChoiceField(choices=["created", "renamed", "new_version", "duplicate"])
     document = DocumentSerializer()
+    access_before = AccessSerializer(allow_null=True)
+    same_name_as = serializers.IntegerField(allow_null=True)
 
 
 class DocumentViewSet(
@@ -57,21 +90,28 @@ class DocumentViewSet(
         file = upload.validated_data["file"]
         if file.size > settings.KB_UPLOAD_MAX_BYTES:
             return Response({"detail": f"{file.name}: over the upload size limit"}, status=413)
+        given = upload.validated_data
         try:
             result = document_submit(
                 filename=file.name,
                 data=file.read(),
                 uploaded_by=request.user,
-                groups=upload.validated_data["groups"],
-                sensitivity=upload.validated_data["sensitivity"],
+                groups=given.get("groups"),
+                sensitivity=given.get("sensitivity"),
+                replace=given.get("replace"),
+                same_name=given["same_name"],
                 max_bytes=settings.KB_UPLOAD_MAX_BYTES,
             )
         except UploadRejected as exc:
             return Response({"detail": str(exc)}, status=status.HTTP_400_BAD_REQUEST)
         code = status.HTTP_200_OK if result.outcome == "duplicate" else status.HTTP_201_CREATED
-        return Response(
-            {"outcome": result.outcome, "document": DocumentSerializer(result.document).data}, code
-        )
+        body = {
+            "outcome": result.outcome,
+            "document": DocumentSerializer(result.document).data,
+            "access_before": asdict(result.access_before) if result.access_before else None,
+            "same_name_as": result.same_name_as.pk if result.same_name_as else None,
+        }
+        return Response(body, code)
 
     @extend_schema(request=None, responses={202: DocumentSerializer})
     @action(detail=True, methods=["post"])

@@ -1,4 +1,5 @@
 from dataclasses import dataclass
+from datetime import timedelta
 
 from django.conf import settings
 
@@ -12,6 +13,7 @@ class IngestionConfig:
     chunk_overlap_tokens: int
     embed_batch_size: int
     parse_limits: ParseLimits
+    claim_lease: timedelta  # how long a run's claim lasts past its last heartbeat
 
 
 def ingestion_config() -> IngestionConfig:
@@ -31,4 +33,5 @@ def ingestion_config() -> IngestionConfig:
             ocr_seconds_per_page=settings.KB_OCR_SECONDS_PER_PAGE,
             max_ocr_pages=settings.KB_OCR_MAX_PAGES,
         ),
+        claim_lease=timedelta(seconds=settings.KB_INGEST_LEASE_SECONDS),
     )

@@ -57,6 +57,13 @@ class Document(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     indexed_at = models.DateTimeField(null=True, blank=True)
+    # One ingestion at a time (ingestion/claims.py): who holds the document, and until when
+    # the claim lasts without its holder's heartbeat.
+    claimed_by = models.CharField(max_length=200, blank=True)
+    claim_expires_at = models.DateTimeField(null=True, blank=True)
+    ingest_runs = models.PositiveIntegerField(
+        default=0, help_text="Runs the latest ingestion took; more than one means a run was interrupted."
+    )
 
     class Meta:
         ordering = ["-updated_at"]

@@ -8,6 +8,9 @@ and the superseded chunks are removed only then — never both versions, never n
 
 import contextlib
 import logging
+import os
+import socket
+import uuid
 from dataclasses import dataclass
 from typing import Literal
 
@@ -15,10 +18,12 @@ from django.db import transaction
 from django.utils import timezone
 
 from ingestion.chunk import Chunk, chunk_document
+from ingestion.claims import claimed, release_claim
 from ingestion.config import IngestionConfig, ingestion_config
 from ingestion.embed import Embedder, get_embedder
 from ingestion.models import Document, Status
 from ingestion.parse import ParseError, parse_document
+from ingestion.repair import index_repair
 from ingestion.store import (
     IndexModelMismatch,
     chunk_id,
@@ -32,7 +37,8 @@ from ingestion.text import split_sentences
 
 logger = logging.getLogger(__name__)
 
-Outcome = Literal["indexed", "failed", "vanished", "superseded"]
+# "skipped": the document no longer waits for ingestion, or another run holds it.
+Outcome = Literal["indexed", "failed", "vanished", "superseded", "skipped"]
 
 
 @dataclass(frozen=True)
@@ -44,12 +50,36 @@ class IngestResult:
 
 
 def ingest_document(document_id: int, *, config: IngestionConfig | None = None) -> IngestResult:
-    config = config or ingestion_config()
+    """Ingest now, whatever the document's status (`ingest --sync`, `reindex --sync`, scripts)."""
+    owner = f"{socket.gethostname()}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+    return _claimed_run(document_id, owner=owner, waiting_only=False, config=config or ingestion_config())
+
+
+def ingest_waiting_document(
+    document_id: int, *, owner: str, config: IngestionConfig | None = None
+) -> IngestResult:
+    """A task's run: "skipped" when the document no longer waits for ingestion (a second task
+    for it came after the first had indexed it) or another run holds it, so a document whose
+    task was delivered twice is still ingested once. `owner` names the task; its retries
+    hold the same claim."""
+    return _claimed_run(document_id, owner=owner, waiting_only=True, config=config or ingestion_config())
+
+
+def _claimed_run(
+    document_id: int, *, owner: str, waiting_only: bool, config: IngestionConfig
+) -> IngestResult:
+    with claimed(document_id, owner=owner, lease=config.claim_lease, waiting_only=waiting_only) as held:
+        if not held:
+            exists = Document.objects.filter(pk=document_id).exists()
+            return IngestResult(document_id, "skipped" if exists else "vanished")
+        return _ingest(document_id, config)
+
+
+def _ingest(document_id: int, config: IngestionConfig) -> IngestResult:
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         return IngestResult(document_id, "vanished")
-    version = document.version
-    _set_progress(document_id, Status.PARSING, 5)
+    version = document.version  # the claim set it parsing
 
     try:
         with document.file.open("rb") as handle:
@@ -70,9 +100,9 @@ def ingest_document(document_id: int, *, config: IngestionConfig | None = None) 
     )
     if not chunks:
         return _fail(document, version, "the document contains no readable text")
-    _set_progress(document_id, Status.EMBEDDING, 20)
+    _set_progress(document_id, version, Status.EMBEDDING, 20)
 
-    vectors = _embed(document_id, chunks, embedder, config.embed_batch_size)
+    vectors = _embed(document_id, version, chunks, embedder, config.embed_batch_size)
     title = parsed.title or document.title
     readers = readers_for(document.groups.values_list("id", flat=True))
     ids = [chunk_id(document_id, version, c.position) for c in chunks]
@@ -86,6 +116,9 @@ def ingest_document(document_id: int, *, config: IngestionConfig | None = None) 
         )
     except IndexModelMismatch as exc:  # no retry helps: only `manage.py reindex`, which its message names
         return _fail(document, version, str(exc))
+    # An access change made meanwhile met chunks stamped with what was read at the start;
+    # corrected before `indexed` is announced. One made from now on rewrites them itself.
+    index_repair(document_ids=[document_id])
     if not _publish(document_id, version, len(chunks)):
         index_delete_version(document_id=document_id, version=version)
         return IngestResult(document_id, "superseded")
@@ -93,12 +126,14 @@ def ingest_document(document_id: int, *, config: IngestionConfig | None = None) 
     return IngestResult(document_id, "indexed", chunks=len(chunks))
 
 
-def _embed(document_id: int, chunks: list[Chunk], embedder: Embedder, batch_size: int) -> list[list[float]]:
+def _embed(
+    document_id: int, version: int, chunks: list[Chunk], embedder: Embedder, batch_size: int
+) -> list[list[float]]:
     vectors: list[list[float]] = []
     for start in range(0, len(chunks), batch_size):
         batch = chunks[start : start + batch_size]
         vectors.extend(embedder.embed([_embedding_text(c) for c in batch]))
-        _set_progress(document_id, Status.EMBEDDING, 20 + int(75 * len(vectors) / len(chunks)))
+        _set_progress(document_id, version, Status.EMBEDDING, 20 + int(75 * len(vectors) / len(chunks)))
     return vectors
 
 
@@ -165,15 +200,19 @@ def _fail(document: Document, version: int, reason: str) -> IngestResult:
     return IngestResult(document.pk, "failed", reason=reason)
 
 
-def abandon_document(document_id: int, reason: str) -> IngestResult:
-    """The task ran out of time: fail the version in flight and remove what it wrote."""
+def abandon_document(document_id: int, reason: str, *, owner: str) -> IngestResult:
+    """The task ran out of time: fail the version in flight, remove what it wrote, and let
+    the next upload or re-ingest have the document at once."""
     document = Document.objects.filter(pk=document_id).first()
     if document is None:
         return IngestResult(document_id, "vanished")
-    return _fail(document, document.version, reason)
+    result = _fail(document, document.version, reason)
+    release_claim(document_id, owner=owner)
+    return result
 
 
-def _set_progress(document_id: int, status: str, progress: int) -> None:
-    Document.objects.filter(pk=document_id).update(
+def _set_progress(document_id: int, version: int, status: str, progress: int) -> None:
+    """Only while `version` is current: a run overtaken by a new upload must not report on it."""
+    Document.objects.filter(pk=document_id, version=version).update(
         status=status, progress=progress, updated_at=timezone.now()
     )

@@ -1,4 +1,5 @@
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
@@ -16,10 +17,20 @@ def readable_documents(*, user) -> QuerySet[Document]:
     )
 
 
-def readable_versions(*, user, document_ids: Iterable[int]) -> dict[int, int | None]:
-    """The indexed version of each of these documents that the user may read."""
-    rows = readable_documents(user=user).filter(pk__in=set(document_ids)).values_list("pk", "indexed_version")
-    return dict(rows)
+@dataclass(frozen=True)
+class ReadableVersion:
+    version: int | None  # the indexed version, the only one queries may see
+    sensitivity: str  # the row's, never the index's copy
+
+
+def readable_versions(*, user, document_ids: Iterable[int]) -> dict[int, ReadableVersion]:
+    """Of these documents, those the user may read, with what retrieval decides on."""
+    rows = (
+        readable_documents(user=user)
+        .filter(pk__in=set(document_ids))
+        .values_list("pk", "indexed_version", "sensitivity")
+    )
+    return {pk: ReadableVersion(version, sensitivity) for pk, version, sensitivity in rows}
 
 
 def document_list() -> QuerySet[Document]:

@@ -7,7 +7,7 @@ is never configured.
 """
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -19,6 +19,7 @@ COLLECTION = "kb_chunks"
 SENTENCES = "kb_sentences"
 EVERYONE = "all"
 _WRITE_BATCH = 1000
+_READ_PAGE = 5000
 
 
 class IndexUnavailable(Exception):
@@ -60,12 +61,18 @@ def _client():
     import chromadb
     from chromadb.config import Settings
 
-    chroma_settings = Settings(anonymized_telemetry=False)
     if settings.CHROMA_HOST:
-        return chromadb.HttpClient(
-            host=settings.CHROMA_HOST, port=settings.CHROMA_PORT, settings=chroma_settings
+        from ingestion.chroma_http import TimedClient
+
+        return TimedClient(
+            host=settings.CHROMA_HOST,
+            port=settings.CHROMA_PORT,
+            connect_seconds=settings.CHROMA_CONNECT_TIMEOUT_SECONDS,
+            read_seconds=settings.CHROMA_TIMEOUT_SECONDS,
         )
-    return chromadb.PersistentClient(path=str(settings.CHROMA_PATH), settings=chroma_settings)
+    return chromadb.PersistentClient(
+        path=str(settings.CHROMA_PATH), settings=Settings(anonymized_telemetry=False)
+    )
 
 
 def _collection(name: str = COLLECTION):
@@ -193,6 +200,34 @@ def sentences_for(chunk_ids: Sequence[str]) -> dict[str, list[tuple[str, list[fl
     for meta, text, vector in rows:
         by_chunk.setdefault(meta["chunk_id"], []).append((text, list(vector)))
     return by_chunk
+
+
+@dataclass(frozen=True)
+class ChunkAccess:
+    """The copy of a document's access that each of its chunks carries: the query prefilter
+    reads it, but retrieval decides on the document's row (router.retrieve)."""
+
+    readers: tuple[str, ...]
+    sensitivity: str
+
+
+def index_access(*, document_ids: Collection[int] | None = None) -> dict[int, set[ChunkAccess]]:
+    """The distinct access stamps on each document's chunks (all documents when None), read a
+    page at a time so that a large index is never loaded at once."""
+    collection = _collection()
+    where = None if document_ids is None else {"document_id": {"$in": sorted(document_ids)}}
+    stamps: dict[int, set[ChunkAccess]] = {}
+    offset = 0
+    while True:
+        found = _guard(
+            lambda o=offset: collection.get(where=where, include=["metadatas"], limit=_READ_PAGE, offset=o)
+        )
+        for meta in found["metadatas"]:
+            stamp = ChunkAccess(tuple(meta.get("readers") or ()), str(meta.get("sensitivity", "")))
+            stamps.setdefault(int(meta["document_id"]), set()).add(stamp)
+        if len(found["ids"]) < _READ_PAGE:
+            return stamps
+        offset += _READ_PAGE
 
 
 def index_set_readers(*, document_id: int, readers: list[str], sensitivity: str) -> int:

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", views.document_list_view, name="list"),
     path("status.json", views.document_status_view, name="status"),
     path("<int:pk>/", views.document_detail_view, name="detail"),
+    path("<int:pk>/version", views.document_new_version_view, name="new_version"),
     path("<int:pk>/reingest", views.document_reingest_view, name="reingest"),
     path("<int:pk>/delete", views.document_delete_view, name="delete"),
 ]

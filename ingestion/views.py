@@ -6,11 +6,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from ingestion.forms import AccessForm, UploadForm
-from ingestion.models import Document
+from ingestion.forms import AccessForm, UploadForm, VersionForm
+from ingestion.models import Document, Sensitivity
 from ingestion.permissions import kb_admin_required
 from ingestion.selectors import document_list, document_live_chunks, document_status_rows
 from ingestion.services import (
+    Access,
+    SubmitResult,
     UploadRejected,
     document_delete,
     document_reingest,
@@ -21,19 +23,34 @@ from ingestion.store import IndexUnavailable
 
 _OUTCOME_MESSAGES = {
     "created": gettext_lazy("%(name)s uploaded; ingestion queued."),
-    "new_version": gettext_lazy("%(name)s is a new version of an existing document; ingestion queued."),
+    "renamed": gettext_lazy(
+        "%(name)s has the same name as “%(namesake)s” but other content, so it was added as a new "
+        "document, “%(title)s”, and “%(namesake)s” is unchanged. To make it a new version instead, "
+        "upload it from that document's page."
+    ),
+    "new_version": gettext_lazy("%(name)s is version %(version)s of “%(title)s”; ingestion queued."),
     "duplicate": gettext_lazy(
         "%(name)s has the same content as “%(title)s”, which is already in the knowledge base."
     ),
 }
+_ACCESS_KEPT = gettext_lazy("It keeps its access: %(after)s.")
+_ACCESS_CHANGED = gettext_lazy("Its access changed from %(before)s to %(after)s.")
 
 
 @kb_admin_required
 def document_list_view(request: HttpRequest) -> HttpResponse:
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        for upload in form.cleaned_data["files"]:
-            _submit(request, upload, form.cleaned_data)
+        cleaned = form.cleaned_data
+        for upload in cleaned["files"]:
+            _submit(
+                request,
+                upload,
+                groups=list(cleaned["groups"]),
+                sensitivity=cleaned["sensitivity"],
+                access_for_new_only=True,
+                same_name="new_version" if cleaned["same_name_versions"] else "new_document",
+            )
         return redirect("kb:list")
     context = {
         "form": form,
@@ -43,7 +60,8 @@ def document_list_view(request: HttpRequest) -> HttpResponse:
     return render(request, "ingestion/list.html", context)
 
 
-def _submit(request: HttpRequest, upload, cleaned: dict) -> None:
+def _submit(request: HttpRequest, upload, **choices) -> None:
+    """One file through document_submit; `choices`: its access and same-name arguments."""
     if upload.size > settings.KB_UPLOAD_MAX_BYTES:  # refuse before reading it into memory
         messages.error(request, _("%(name)s is over the upload size limit.") % {"name": upload.name})
         return
@@ -52,15 +70,34 @@ def _submit(request: HttpRequest, upload, cleaned: dict) -> None:
             filename=upload.name,
             data=upload.read(),
             uploaded_by=request.user,
-            groups=list(cleaned["groups"]),
-            sensitivity=cleaned["sensitivity"],
             max_bytes=settings.KB_UPLOAD_MAX_BYTES,
+            **choices,
         )
     except UploadRejected as exc:
         messages.error(request, str(exc))
         return
-    text = _OUTCOME_MESSAGES[result.outcome] % {"name": upload.name, "title": result.document.title}
-    (messages.warning if result.outcome == "duplicate" else messages.success)(request, text)
+    notify = messages.success if result.outcome in ("created", "new_version") else messages.warning
+    notify(request, _outcome_text(upload.name, result))
+
+
+def _outcome_text(name: str, result: SubmitResult) -> str:
+    document = result.document
+    text = _OUTCOME_MESSAGES[result.outcome] % {
+        "name": name,
+        "title": document.title,
+        "version": document.version,
+        "namesake": result.same_name_as.title if result.same_name_as else "",
+    }
+    if result.outcome != "new_version" or result.access_before is None:
+        return text
+    before, after = _access_text(result.access_before), _access_text(Access.of(document))
+    change = _ACCESS_KEPT if before == after else _ACCESS_CHANGED
+    return f"{text} {change % {'before': before, 'after': after}}"
+
+
+def _access_text(access: Access) -> str:
+    readers = ", ".join(access.groups) or _("every employee")
+    return f"{readers} · {Sensitivity(access.sensitivity).label}"
 
 
 @kb_admin_required
@@ -87,11 +124,42 @@ def document_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
             )
             messages.success(request, _("Access updated."))
         except IndexUnavailable as exc:
-            messages.error(request, _("Access saved, but the index could not be updated: %s") % exc)
+            messages.error(
+                request,
+                _(
+                    "Access saved, and answers follow it now; the index's copy could not be updated "
+                    "(%s), so a repair is queued that brings it in line when the index is back."
+                )
+                % exc,
+            )
         return redirect("kb:detail", pk=pk)
     chunks, index_error = document_live_chunks(document=document)
-    context = {"document": document, "form": form, "chunks": chunks, "index_error": index_error}
+    context = {
+        "document": document,
+        "form": form,
+        "version_form": VersionForm(document=document),
+        "access": _access_text(Access.of(document)),
+        "chunks": chunks,
+        "index_error": index_error,
+        "max_mb": settings.KB_UPLOAD_MAX_BYTES // 1_048_576,
+    }
     return render(request, "ingestion/detail.html", context)
+
+
+@kb_admin_required
+@require_POST
+def document_new_version_view(request: HttpRequest, pk: int) -> HttpResponse:
+    """Replace one document's file: an explicit replace, keeping its access unless the admin
+    changed it in the form."""
+    document = get_object_or_404(Document, pk=pk)
+    form = VersionForm(request.POST, request.FILES, document=document)
+    if not form.is_valid():
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+        return redirect("kb:detail", pk=pk)
+    groups, sensitivity = form.access_given()
+    _submit(request, form.cleaned_data["file"], groups=groups, sensitivity=sensitivity, replace=pk)
+    return redirect("kb:detail", pk=pk)
 
 
 @kb_admin_required

@@ -5,6 +5,7 @@ in deployment fails at start-up rather than as odd behaviour later.
 """
 
 import os
+import re
 from pathlib import Path
 
 from django.core.exceptions import ImproperlyConfigured
@@ -66,3 +67,18 @@ def env_list(name: str, default: list[str], *, separator: str | None = ",") -> l
     if raw is None:
         return default
     return [item.strip() for item in raw.split(separator) if item.strip()]
+
+
+_HOSTNAME = re.compile(r"(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)*")
+
+
+def env_hosts(name: str) -> list[str]:
+    """Comma-separated host names ("intranet.example.com", "*.example.com"), lower-cased;
+    a URL or anything else that is not a host name is refused."""
+    hosts = [host.lower() for host in env_list(name, [])]
+    for host in hosts:
+        if not _HOSTNAME.fullmatch(host):
+            raise ImproperlyConfigured(
+                f"{name} must list host names, like intranet.example.com; got {host!r}"
+            )
+    return hosts

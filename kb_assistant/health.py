@@ -1,11 +1,16 @@
-"""`/healthz`: every dependency's state as JSON; 503 when one the product needs is down."""
+"""`/healthz`: every dependency's state as JSON; 503 when one the product needs is down.
 
+The checks run at once, each in its own thread, and the page answers by a deadline
+whatever hangs: a check still running then is reported down as "timed out" and left to end
+on its own client's timeout (every client here has one), holding only its thread."""
+
+import threading
 import time
 from collections.abc import Callable
 
 import redis
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.http import HttpRequest, JsonResponse
 
 from ingestion.store import index_heartbeat
@@ -19,13 +24,20 @@ Check = Callable[[], dict]
 
 
 def _database() -> dict:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return {"ok": True, "engine": connection.vendor}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        return {"ok": True, "engine": connection.vendor}
+    finally:
+        connections.close_all()  # this thread's own connection, which nothing else would close
 
 
 def _redis() -> dict:
-    client = redis.Redis.from_url(settings.REDIS_URL, socket_connect_timeout=1, socket_timeout=1)
+    client = redis.Redis.from_url(
+        settings.REDIS_URL,
+        socket_connect_timeout=settings.REDIS_CONNECT_TIMEOUT_SECONDS,
+        socket_timeout=settings.REDIS_TIMEOUT_SECONDS,
+    )
     client.ping()
     return {"ok": True}
 
@@ -64,7 +76,7 @@ def _cloud() -> dict:
         return {"ok": True, "mode": "offline", "detail": "no OPENAI_API_KEY: all answers are local"}
     breaker = gate.breaker.status()
     try:
-        models = gate.probe(timeout=2.0)
+        models = gate.probe(timeout=settings.HEALTH_DEADLINE_SECONDS)
     except BackendError as exc:
         return {
             "ok": False,
@@ -97,8 +109,27 @@ def _run(check: Check) -> dict:
     return result
 
 
+def run_checks(checks: dict[str, Check], *, seconds: float) -> dict[str, dict]:
+    """Every check at once; one not done within `seconds` is down, "timed out"."""
+    done: dict[str, dict] = {}
+    threads = [
+        threading.Thread(
+            target=lambda n=name, c=check: done.__setitem__(n, _run(c)), name=f"healthz-{name}", daemon=True
+        )
+        for name, check in checks.items()
+    ]
+    deadline = time.monotonic() + seconds
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(max(0.0, deadline - time.monotonic()))
+    late = {"ok": False, "error": f"timed out after {seconds:g}s", "ms": round(seconds * 1000, 1)}
+    return {name: done.get(name, late) for name in checks}
+
+
 def healthz(request: HttpRequest) -> JsonResponse:
-    results = {name: _run(check) for name, check in CHECKS.items()}
+    results = run_checks(CHECKS, seconds=settings.HEALTH_DEADLINE_SECONDS)
     # An unreachable cloud degrades answers to local ones; it does not make the product unhealthy.
-    healthy = all(r["ok"] for name, r in results.items() if name != "cloud")
-    return JsonResponse({"ok": healthy, "checks": results}, status=200 if healthy else 503)
+    down = [name for name, r in results.items() if not r["ok"]]
+    healthy = not [name for name in down if name != "cloud"]
+    return JsonResponse({"ok": healthy, "down": down, "checks": results}, status=200 if healthy else 503)

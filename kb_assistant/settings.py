@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from kb_assistant.env import env_bool, env_float, env_int, env_list, env_path, env_str
+from kb_assistant.env import env_bool, env_float, env_hosts, env_int, env_list, env_path, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -165,6 +165,15 @@ REDIS_URL = env_str("REDIS_URL", "redis://127.0.0.1:6379/0")
 CHROMA_HOST = env_str("CHROMA_HOST")
 CHROMA_PORT = env_int("CHROMA_PORT", 8000, minimum=1)
 CHROMA_PATH = KB_DATA_DIR / "chroma"
+# Deadlines on the Chroma server (ingestion/chroma_http.py): a hung server costs a call this
+# long, then IndexUnavailable. The read timeout also bounds one write batch of the worker.
+CHROMA_CONNECT_TIMEOUT_SECONDS = env_float("CHROMA_CONNECT_TIMEOUT_SECONDS", 2.0, minimum=0.1)
+CHROMA_TIMEOUT_SECONDS = env_float("CHROMA_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+# Every Redis client the web uses (enqueueing, results, /healthz) gives up after these.
+REDIS_CONNECT_TIMEOUT_SECONDS = env_float("REDIS_CONNECT_TIMEOUT_SECONDS", 2.0, minimum=0.1)
+REDIS_TIMEOUT_SECONDS = env_float("REDIS_TIMEOUT_SECONDS", 5.0, minimum=0.1)
+# /healthz runs its checks at once and answers within this, naming a check still running as down.
+HEALTH_DEADLINE_SECONDS = env_float("HEALTH_DEADLINE_SECONDS", 1.5, minimum=0.1)
 
 CELERY_BROKER_URL = REDIS_URL
 CELERY_RESULT_BACKEND = REDIS_URL
@@ -175,8 +184,22 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_TASK_REJECT_ON_WORKER_LOST = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
-CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_BROKER_TRANSPORT_OPTIONS = {
+    # "visibility_timeout" is set with the ingestion time limits below.
+    "socket_connect_timeout": REDIS_CONNECT_TIMEOUT_SECONDS,
+    "socket_timeout": REDIS_TIMEOUT_SECONDS,
+    # A publish while Redis is down tries once more at once, then gives up: the document
+    # stays queued and the worker's sweep sends it when Redis is back.
+    "max_retries": 1,
+    "interval_start": 0,
+}
+# Nothing reads task results (a document's row carries its outcome), and a publish that
+# registered for its result would wait ~20 s on a stopped Redis.
+CELERY_TASK_IGNORE_RESULT = True
 CELERY_RESULT_EXPIRES = 24 * 3600
+CELERY_BROKER_CONNECTION_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
+CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT_SECONDS
 
 # Models ship inside PyPI packages. EMBEDDING_MODEL is a key of ingestion.embedders.EMBEDDERS
 # (use-multilingual, e5-small, minilm); changing it means `manage.py reindex`.
@@ -188,13 +211,21 @@ LOCAL_LLM_PATH = env_str("LOCAL_LLM_PATH")
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")
 OPENAI_BASE_URL = env_str("OPENAI_BASE_URL")
 CLOUD_MODEL = env_str("CLOUD_MODEL", "gpt-4o-mini")
-CLOUD_TIMEOUT_SECONDS = env_float("CLOUD_TIMEOUT_SECONDS", 30.0, minimum=0.1)
-CLOUD_MAX_RETRIES = env_int("CLOUD_MAX_RETRIES", 2, minimum=0)  # the SDK backs off on 429 and 5xx
+# The longest the cloud may stay silent (before its first byte, between two): a hung call or
+# stream is cut then. Retries are router/cloud.py's alone, before any text was shown, and
+# only while a whole attempt still fits in the request's latency budget (ROUTER_LATENCY_BUDGET_MS).
+CLOUD_TIMEOUT_SECONDS = env_float("CLOUD_TIMEOUT_SECONDS", 10.0, minimum=0.1)
+CLOUD_MAX_RETRIES = env_int("CLOUD_MAX_RETRIES", 1, minimum=0)
 # Prices in USD per million tokens, for the cost shown per request and the daily budget.
 CLOUD_PRICE_INPUT_PER_MTOK = env_float("CLOUD_PRICE_INPUT_PER_MTOK", 0.15, minimum=0)
 CLOUD_PRICE_OUTPUT_PER_MTOK = env_float("CLOUD_PRICE_OUTPUT_PER_MTOK", 0.60, minimum=0)
 LOCAL_LLM_CONTEXT = env_int("LOCAL_LLM_CONTEXT", 4096, minimum=512)
 LOCAL_LLM_THREADS = env_int("LOCAL_LLM_THREADS", 2, minimum=1)
+# Per web process, the local model writes one answer at a time: this many requests may wait
+# for it, each this long; beyond either, the request is refused at once with a time to retry
+# (503 and Retry-After on /v1, a "busy" message on the chat page) instead of queueing.
+LOCAL_LLM_QUEUE = env_int("LOCAL_LLM_QUEUE", 4, minimum=0)
+LOCAL_LLM_QUEUE_WAIT_SECONDS = env_float("LOCAL_LLM_QUEUE_WAIT_SECONDS", 10.0, minimum=0.1)
 
 # De-identification (router/pii/company.py): the company's ID formats, regular expressions
 # separated by spaces (empty: the common EMP-12345 / CUST-001234 shapes), and its own names,
@@ -215,13 +246,18 @@ ROUTER_ANSWER_MAX_TOKENS = env_int("ROUTER_ANSWER_MAX_TOKENS", 400, minimum=16)
 # The OpenAI-compatible API refuses (429) a user whose daily cloud budget is spent, instead
 # of quietly answering locally as the chat page does.
 API_STRICT_BUDGET = env_bool("API_STRICT_BUDGET", True)
+# API tokens expire this many days after they are made (revoke one earlier in the admin or
+# with `manage.py revoke_api_token`).
+API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 90, minimum=1)
+# Links and images in answers (chat page and /v1) stay live only to these hosts and their
+# subdomains; any other is made inert, so an answer cannot send what it holds elsewhere.
+KB_TRUSTED_LINK_HOSTS = env_hosts("KB_TRUSTED_LINK_HOSTS")
 
 # Ingestion.
 KB_UPLOAD_MAX_BYTES = env_int("KB_UPLOAD_MAX_MB", 50, minimum=1) * 1024 * 1024
 KB_CHUNK_TOKENS = env_int("KB_CHUNK_TOKENS", 200, minimum=32)
 KB_CHUNK_OVERLAP_TOKENS = env_int("KB_CHUNK_OVERLAP_TOKENS", 40, minimum=0)
 KB_EMBED_BATCH_SIZE = env_int("KB_EMBED_BATCH_SIZE", 64, minimum=1)
-KB_STALE_TASK_MINUTES = env_int("KB_STALE_TASK_MINUTES", 30, minimum=1)
 # What one upload may cost a worker (ingestion/parse/base.py ParseLimits); each limit
 # reached fails the document with a reason that names it.
 KB_MAX_PDF_PAGES = env_int("KB_MAX_PDF_PAGES", 2000, minimum=1)
@@ -236,6 +272,25 @@ KB_OCR_MAX_PAGES = env_int("KB_OCR_MAX_PAGES", 100, minimum=1)
 # One ingestion task's own time limit (a long OCR batch included); past it the document
 # ends `failed` with a reason and the worker goes on with the next one.
 KB_INGEST_TIME_LIMIT_SECONDS = env_int("KB_INGEST_TIME_LIMIT_SECONDS", 1800, minimum=60)
+KB_INGEST_HARD_TIME_LIMIT_SECONDS = KB_INGEST_TIME_LIMIT_SECONDS + 60  # the task's clean-up time
+KB_INGEST_RETRY_BACKOFF_MAX_SECONDS = 300  # the longest wait before retrying (index down)
+# Redis gives an unacknowledged task to another worker after the visibility timeout. It must
+# outlast the longest a task stays unacknowledged while its worker lives (a run up to its
+# hard limit, after a retry held until its ETA), or a live run would start twice (Celery's
+# guide on the Redis visibility timeout). A task lost with its worker is found far sooner,
+# by its lapsed claim (ingestion/claims.py).
+CELERY_BROKER_TRANSPORT_OPTIONS["visibility_timeout"] = (
+    KB_INGEST_HARD_TIME_LIMIT_SECONDS + KB_INGEST_RETRY_BACKOFF_MAX_SECONDS + 60
+)
+# A run renews its document's claim every third of KB_INGEST_LEASE_SECONDS. Each worker
+# sweeps every KB_SWEEP_SECONDS (and when it starts): it queues again a document whose claim
+# lapsed mid-run (its worker died), or that waited queued for KB_STALE_TASK_MINUTES with no
+# task in the broker (Redis was down when it was uploaded). After KB_INGEST_MAX_RUNS
+# interrupted runs the document fails instead, so a file that kills its worker cannot loop.
+KB_INGEST_LEASE_SECONDS = env_float("KB_INGEST_LEASE_SECONDS", 60.0, minimum=1.0)
+KB_SWEEP_SECONDS = env_float("KB_SWEEP_SECONDS", 30.0, minimum=0.5)
+KB_STALE_TASK_MINUTES = env_float("KB_STALE_TASK_MINUTES", 2.0, minimum=0.01)
+KB_INGEST_MAX_RUNS = env_int("KB_INGEST_MAX_RUNS", 3, minimum=1)
 
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

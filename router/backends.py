@@ -10,9 +10,12 @@ from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
+from router.admission import ModelQueue, QueueLimits
 from router.config import CloudConfig, LocalLLMConfig
-from router.errors import BackendError, BackendTimeout, BackendUnavailable
+from router.errors import BackendError, BackendTimeout, BackendUnavailable, StreamCutOff
 from router.prompts import Message
+
+CLOUD_CONNECT_SECONDS = 5.0  # a reachable endpoint connects in well under this
 
 
 @dataclass
@@ -41,16 +44,17 @@ class ChatBackend(Protocol):
 class LocalBackend:
     """llama-cpp-python on a GGUF file, loaded once per process.
 
-    A llama.cpp context is not thread-safe, so one lock serialises generations; the web
-    server's threads queue here instead of corrupting each other's state.
+    A llama.cpp context is not thread-safe, so generations take turns in one queue; the web
+    server's threads wait there, within its limits, instead of corrupting each other's
+    state, and beyond them are refused (LocalModelBusy) instead of waiting without bound.
     """
 
-    def __init__(self, model_path: str, *, n_ctx: int, n_threads: int) -> None:
+    def __init__(self, model_path: str, *, n_ctx: int, n_threads: int, queue: QueueLimits) -> None:
         from llama_cpp import Llama
 
         self.name = model_path.rsplit("/", 1)[-1].removesuffix(".gguf")
         self._llama = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
-        self._lock = threading.Lock()
+        self._queue = ModelQueue(queue)
         atexit.register(self._llama.close)  # freed before the interpreter tears down llama.cpp's bindings
 
     def count_tokens(self, text: str) -> int:
@@ -60,7 +64,7 @@ class LocalBackend:
         usage = Usage()
 
         def generate() -> Generator[str, None, None]:
-            with self._lock:
+            with self._queue.turn():
                 prompt_tokens = sum(self.count_tokens(m["content"]) + 4 for m in messages)
                 produced = 0
                 try:
@@ -81,15 +85,21 @@ class LocalBackend:
 
 
 class CloudBackend:
-    """The `openai` SDK against any OpenAI-compatible endpoint; vendor errors become ours."""
+    """The `openai` SDK against any OpenAI-compatible endpoint; vendor errors become ours.
 
-    def __init__(self, *, api_key: str, base_url: str | None, model: str, timeout: float, max_retries: int):
+    One attempt per call: the SDK's retries are off, because they would hide a failure from
+    the breaker until the last one ends (router.cloud retries, within the request's time).
+    `silence_seconds` is the longest the cloud may stay silent, before its first byte or
+    between two, so a hung stream is cut whenever it hangs."""
+
+    def __init__(self, *, api_key: str, base_url: str | None, model: str, silence_seconds: float):
         import openai
 
         self.name = model
         self._openai = openai
+        timeout = openai.Timeout(silence_seconds, connect=min(silence_seconds, CLOUD_CONNECT_SECONDS))
         self._client = openai.OpenAI(
-            api_key=api_key, base_url=base_url or None, timeout=timeout, max_retries=max_retries
+            api_key=api_key, base_url=base_url or None, timeout=timeout, max_retries=0
         )
 
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Completion:
@@ -107,17 +117,25 @@ class CloudBackend:
             raise self._domain_error(exc) from exc
 
         def generate() -> Generator[str, None, None]:
-            produced = 0
+            produced, finished = 0, False
             try:
                 for part in response:
                     if part.usage:
                         usage.prompt_tokens = part.usage.prompt_tokens
                         usage.completion_tokens = part.usage.completion_tokens
+                    if part.choices and part.choices[0].finish_reason:
+                        finished = True
                     if part.choices and part.choices[0].delta.content:
                         produced += 1
                         yield part.choices[0].delta.content
             except Exception as exc:
                 raise self._domain_error(exc) from exc
+            finally:
+                response.close()
+            if not finished:  # the SDK ends quietly on a closed stream, [DONE] or not
+                raise StreamCutOff(
+                    f"the cloud's stream ended after {produced} pieces without a finish reason"
+                )
             usage.completion_tokens = usage.completion_tokens or produced
 
         return Completion(chunks=generate(), usage=usage, model=self.name)
@@ -156,7 +174,8 @@ class LazyLocalBackend:
         if self._config.model_path is None:
             raise BackendUnavailable("no local GGUF model: set LOCAL_LLM_PATH", permanent=True)
         try:
-            return _loaded_local_backend(self._config)
+            with _LOADING:
+                return _loaded_local_backend(self._config)
         except (OSError, ValueError) as exc:  # llama.cpp raises ValueError for a file it cannot load
             raise BackendUnavailable(f"the local model could not be loaded: {exc}", permanent=True) from exc
 
@@ -164,9 +183,16 @@ class LazyLocalBackend:
         return self.load().stream(messages, max_tokens=max_tokens, temperature=temperature)
 
 
+# Two first requests at once must not load the model twice: two copies would mean two
+# queues, and twice the requests the bound allows.
+_LOADING = threading.Lock()
+
+
 @functools.lru_cache(maxsize=2)
 def _loaded_local_backend(config: LocalLLMConfig) -> LocalBackend:
-    return LocalBackend(str(config.model_path), n_ctx=config.context_tokens, n_threads=config.threads)
+    return LocalBackend(
+        str(config.model_path), n_ctx=config.context_tokens, n_threads=config.threads, queue=config.queue
+    )
 
 
 def cloud_backend_for(config: CloudConfig) -> CloudBackend | None:
@@ -177,6 +203,5 @@ def cloud_backend_for(config: CloudConfig) -> CloudBackend | None:
         api_key=config.api_key,
         base_url=config.base_url,
         model=config.model,
-        timeout=config.timeout_seconds,
-        max_retries=config.max_retries,
+        silence_seconds=config.timeout_seconds,
     )

@@ -8,6 +8,8 @@ from pathlib import Path
 
 from django.conf import settings
 
+from router.admission import QueueLimits
+
 
 @dataclass(frozen=True)
 class RouterConfig:
@@ -41,6 +43,7 @@ class LocalLLMConfig:
     model_path: Path | None  # None: no GGUF found, so local answers are quoted passages
     context_tokens: int
     threads: int
+    queue: QueueLimits  # who may wait for the model, and how long, before being refused
 
 
 @dataclass(frozen=True)
@@ -86,6 +89,9 @@ def local_llm_config() -> LocalLLMConfig:
         model_path=model_path,
         context_tokens=settings.LOCAL_LLM_CONTEXT,
         threads=settings.LOCAL_LLM_THREADS,
+        queue=QueueLimits(
+            waiting=settings.LOCAL_LLM_QUEUE, wait_seconds=settings.LOCAL_LLM_QUEUE_WAIT_SECONDS
+        ),
     )
 
 

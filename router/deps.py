@@ -104,7 +104,12 @@ def cloud_gate(config: CloudConfig, *, clock: Callable[[], float] = time.time) -
         store=RedisStore(config.redis_url),
         clock=clock,
     )
-    return CloudGate(cloud_backend_for(config), breaker)
+    return CloudGate(
+        cloud_backend_for(config),
+        breaker,
+        retries=config.max_retries,
+        attempt_seconds=config.timeout_seconds,
+    )
 
 
 def _audit_sink() -> AuditSink:

@@ -18,5 +18,10 @@ class BackendUnavailable(BackendError):
         self.permanent = permanent
 
 
+class StreamCutOff(BackendError):
+    """The answer stream ended without its end marker (a finish reason, `[DONE]`): what came
+    may be half an answer, so it must not pass for a whole one."""
+
+
 class OverBudget(Exception):
     """The user's daily cloud budget is spent."""

@@ -9,6 +9,7 @@ from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 
+from router.admission import LocalModelBusy
 from router.answers import (
     Quote,
     chitchat_answer,
@@ -49,9 +50,15 @@ class CloudUsage:
 def cloud_answer(
     *, gate: CloudGate, messages: list[Message], config: RouterConfig
 ) -> Generator[str, None, CloudUsage]:
-    """The cloud's answer as it streams. Raises BackendError (CloudPaused when the breaker
-    stopped it), also midway, after some pieces were given."""
-    completion = gate.stream(messages, max_tokens=config.answer_max_tokens, temperature=0.2)
+    """The cloud's answer as it streams, within the request's latency budget. Raises
+    BackendError (CloudPaused when the breaker stopped it), also midway, after some pieces
+    were given."""
+    completion = gate.stream(
+        messages,
+        max_tokens=config.answer_max_tokens,
+        temperature=0.2,
+        budget_seconds=config.latency_budget_ms / 1000,
+    )
     raw: list[str] = []
     for piece in completion.chunks:
         raw.append(piece)
@@ -65,7 +72,9 @@ def cloud_answer(
 def local_answer(
     *, question: str, intent: str, condensed: CondensedContext, backend: ChatBackend, config: RouterConfig
 ) -> Generator[str, None, LocalOutcome]:
-    """The local route's answer as it is written, and how it was made."""
+    """The local route's answer as it is written, and how it was made. Raises
+    LocalModelBusy, before any text, when the model's queue refuses the request: under
+    load the client is told when to retry rather than kept waiting."""
     if intent == "chitchat":
         yield chitchat_answer(question)
         return LocalOutcome("fixed reply")
@@ -81,6 +90,8 @@ def local_answer(
             for sentence in _local_model_draft(backend, question, context, config):
                 drafted = True
                 yield sentence
+        except LocalModelBusy:
+            raise  # refused, not failed: quoting instead would hide the load from the client
         except (BackendError, OSError, ValueError) as exc:
             logger.warning("local model gave no draft, answering with quotes: %s", exc)
             error = str(exc)

@@ -4,19 +4,22 @@ stage is a function of its own module, and the trace records what each did, wher
 long it took. Everything the stages call out to comes in as `PipelineDeps`."""
 
 import logging
-from collections.abc import Generator, Iterator, Sequence
+from collections.abc import Generator, Iterable, Iterator, Sequence
 from contextlib import closing
 from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from router import generate
+from router.admission import LocalModelBusy
 from router.cloud import CloudPaused
 from router.condense import CondensedContext, Passage, condense
 from router.config import RouterConfig, router_config
 from router.cost import cost_usd, estimate_tokens
 from router.deps import PipelineDeps, pipeline_deps
-from router.errors import BackendError
-from router.events import Delta, Done, Event, Failed, Meta, Notice
+from router.errors import BackendError, StreamCutOff
+from router.events import Busy, Delta, Done, Event, Failed, Meta, Notice
+from router.followed import answer_checks
+from router.injection import links_in, screen_passages
 from router.policy import RouteDecision, RouteInputs, decide_fallback, decide_route
 from router.postprocess import StreamPostProcessor
 from router.prompts import cloud_messages, flatten, plain_rag_messages
@@ -24,12 +27,17 @@ from router.protect import PlaceholderMap, ProtectedRequest, protect_request
 from router.reasons import Reason, ReasonCode
 from router.resolve import resolve_question
 from router.retrieve import RetrievedPassage, retrieve
-from router.trace import Channel, ComplianceAction, RetrievedChunk, Trace
+from router.trace import Channel, ComplianceAction, FoundInstruction, RetrievedChunk, Trace
 
 logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 FAILED_MESSAGE = "The assistant could not answer this request; it has been logged."
+FOLLOWED_NOTICE = (
+    "This answer may follow an instruction hidden in a document ({reasons}); it has been logged. "
+    "Read it with care."
+)
+BUSY_MESSAGE = "The assistant is busy with other questions; please retry in {seconds} s."
 
 
 @dataclass
@@ -78,7 +86,8 @@ def run(
 ) -> Iterator[Event]:
     """Stream the answer as events: Meta (route, reasons, citations), Delta (text), Notice
     (e.g. a fallback), then Done with the trace. The audit record is written whatever
-    happens, failures included."""
+    happens, failures included; a request the local model's queue refused ends with Busy
+    and is recorded as failed with the reason `local_busy`."""
     deps = deps or pipeline_deps()
     config = config or router_config()
     trace = Trace(
@@ -89,6 +98,12 @@ def run(
     )
     try:
         yield from _run(_Job(request, trace, deps, config))
+    except LocalModelBusy as busy:
+        logger.info("request %s refused: %s", trace.request_id, busy)
+        trace.error = f"refused, busy: {busy}"
+        trace.reasons.append(Reason(ReasonCode.LOCAL_BUSY, f"refused: {busy}"))
+        seconds = busy.retry_after_seconds
+        yield Busy(BUSY_MESSAGE.format(seconds=seconds), retry_after_seconds=seconds)
     except Exception as exc:
         logger.exception("request %s failed", trace.request_id)
         trace.error = f"{exc.__class__.__name__}: {exc}"
@@ -165,12 +180,18 @@ def _retrieve(job: _Job) -> list[RetrievedPassage]:
 def _condense(job: _Job, passages: list[RetrievedPassage]) -> Evidence:
     trace, question = job.trace, job.request.question
     with trace.stage("condense") as detail:
-        condensed = condense(
+        screened = screen_passages(
             question,
             [Passage(chunk_id=p.chunk_id, text=p.text, title=p.title, heading=p.heading) for p in passages],
+            job.deps.index.sentence_vectors([p.chunk_id for p in passages]),
+        )
+        _record_instructions(trace, screened.found)
+        condensed = condense(
+            question,
+            screened.passages,
             budget_tokens=job.config.condense_budget_tokens,
             embedder=job.deps.embedder,
-            sentence_vectors=job.deps.index.sentence_vectors([p.chunk_id for p in passages]),
+            sentence_vectors=screened.sentence_vectors,
         )
         context = condensed.render()
         trace.local_context = context
@@ -179,9 +200,27 @@ def _condense(job: _Job, passages: list[RetrievedPassage]) -> Evidence:
         trace.tokens.plain_rag_in = estimate_tokens(flatten(plain_rag_messages(question, passages)))
         trace.tokens.condensed_context = estimate_tokens(context)
         detail.update(
-            source_chars=condensed.source_chars, condensed_chars=len(context), kept=len(condensed.kept)
+            source_chars=condensed.source_chars,
+            condensed_chars=len(context),
+            kept=len(condensed.kept),
+            instructions=len(screened.found),
         )
     return Evidence(passages, condensed, context, citations)
+
+
+def _record_instructions(trace: Trace, found: list[FoundInstruction]) -> None:
+    """Instructions found in the documents are data: the trace (and so the audit) keeps each,
+    and one compliance action per kind of decision makes such requests easy to filter."""
+    trace.instructions += found
+    for action in sorted({f.action for f in found}):
+        count = sum(f.action == action for f in found)
+        documents = len({f.chunk_id for f in found if f.action == action})
+        trace.compliance_actions.append(
+            ComplianceAction(
+                f"instruction_{action}",
+                f"{count} sentence(s) giving the assistant instructions {action} from the context ({documents} chunk(s))",
+            )
+        )
 
 
 def _protect(job: _Job, evidence: Evidence) -> ProtectedRequest:
@@ -253,6 +292,10 @@ def _post_processor(job: _Job, protected: ProtectedRequest) -> StreamPostProcess
     rules = job.deps.rules.for_request(
         user=job.request.user, visible_values=protected.visible_values, known_names=protected.known_names
     )
+    # An instruction's links never reach the reader, even from a model that saw it fenced.
+    planted = sorted({link for found in job.trace.instructions for link in links_in(found.text)})
+    if planted:
+        rules = replace(rules, blocked_terms=[*rules.blocked_terms, *planted])
     return StreamPostProcessor(mapping=job.request.mapping, rules=rules)
 
 
@@ -271,7 +314,10 @@ def _generate(
             return
         except BackendError as exc:
             fallback = decide_fallback(
-                error=str(exc), paused=isinstance(exc, CloudPaused), answered_some=bool(trace.answer)
+                error=str(exc),
+                paused=isinstance(exc, CloudPaused),
+                answered_some=bool(trace.answer),
+                cut_off=isinstance(exc, StreamCutOff),
             )
             trace.route = fallback.route
             trace.reasons += fallback.reasons
@@ -346,6 +392,10 @@ def _postprocess(job: _Job, processor: StreamPostProcessor) -> Iterator[Event]:
     if tail:
         trace.answer += tail
         yield Delta(tail)
+    followed = answer_checks(processor.raw, question=job.request.question, found=trace.instructions)
+    if followed:
+        trace.compliance_actions += followed
+        yield Notice(FOLLOWED_NOTICE.format(reasons="; ".join(a.detail for a in followed)))
     completion = trace.tokens.cloud_out or estimate_tokens(trace.answer)
     trace.cost_usd.plain_rag = cost_usd(
         prompt_tokens=trace.tokens.plain_rag_in, completion_tokens=completion, config=job.config
@@ -389,9 +439,14 @@ def ask(
     request: AskRequest, *, deps: PipelineDeps | None = None, config: RouterConfig | None = None
 ) -> tuple[Trace, Meta | None]:
     """Run to the end and return the trace and the Meta event (for `ask`, tests and the API)."""
+    return finished(run(request, deps=deps, config=config))
+
+
+def finished(events: Iterable[Event]) -> tuple[Trace, Meta | None]:
+    """The trace and the Meta event of a request's events, read to the end."""
     meta: Meta | None = None
     trace: Trace | None = None
-    for event in run(request, deps=deps, config=config):
+    for event in events:
         if isinstance(event, Meta):
             meta = event
         elif isinstance(event, Done):
@@ -400,4 +455,4 @@ def ask(
     return trace, meta
 
 
-__all__ = ["AskRequest", "Citation", "ComplianceAction", "ask", "run"]
+__all__ = ["AskRequest", "Citation", "ComplianceAction", "ask", "finished", "run"]

@@ -143,9 +143,17 @@ def _what_the_cloud_cannot_take(inputs: RouteInputs, complexity: float) -> Itera
         )
 
 
-def decide_fallback(*, error: str, paused: bool, answered_some: bool) -> RouteDecision:
+def decide_fallback(*, error: str, paused: bool, answered_some: bool, cut_off: bool = False) -> RouteDecision:
     """The cloud was chosen but did not (fully) answer: the rest comes from this machine.
-    `paused`: the breaker stopped the call before it went out (another request's failure)."""
+    `paused`: the breaker stopped the call before it went out (another request's failure);
+    `cut_off`: its stream ended cleanly but before the answer's end, which is easy to miss."""
+    if cut_off:
+        reason = Reason(
+            ReasonCode.CLOUD_CUT_OFF,
+            f"the cloud's answer was cut off before its end ({error}); answered locally instead",
+        )
+        notice = "\n\n(The cloud's answer was cut off before its end; the answer below comes from this machine.)\n\n"
+        return RouteDecision("fallback", [reason], notice=notice)
     if paused:
         reason = Reason(
             ReasonCode.BREAKER_OPEN,

@@ -131,6 +131,11 @@ class StreamPostProcessor:
             )
         return self._release(final=True)
 
+    @property
+    def raw(self) -> str:
+        """The answer as the model wrote it, before any change: what the instruction check judges."""
+        return "".join(self._raw)
+
     def discard_pending(self) -> None:
         """Drop what is held back and not yet released: the end of an answer that was cut
         off (a cloud stream that failed) is not shown half-sentence."""

@@ -21,6 +21,8 @@ class ReasonCode(StrEnum):
     TOKENS_SAVED = "tokens_saved"
     HALF_OPEN_PROBE = "half_open_probe"
     CLOUD_FAILED = "cloud_failed"
+    CLOUD_CUT_OFF = "cloud_cut_off"
+    LOCAL_BUSY = "local_busy"  # refused: the local model's queue was full
 
 
 @dataclass(frozen=True)

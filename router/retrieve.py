@@ -2,7 +2,9 @@
 
 Two locks on the door: the index query is filtered by the user's groups, and every hit is
 checked again against the database (current version, current groups), so a chunk of a
-document the user may not read is never retrieved, condensed, sent or cited.
+document the user may not read is never retrieved, condensed, sent or cited. A passage's
+sensitivity, which keeps restricted text off the cloud (router.policy), is the row's too:
+the copy on each chunk goes stale when the index misses an access change (ingestion.repair).
 
 Ranking: the nearest chunks by the embedder's cosine, reranked with BM25 among them
 (router.lexical.fused_scores). Whether any of them is relevant at all is
@@ -40,8 +42,8 @@ def retrieve(
     hits = index.query(
         embedding=question_vector, where=readers_filter(group_ids), limit=max(NEAREST_CHUNKS, limit)
     )
-    allowed = readable_versions(user=user, document_ids={h.document_id for h in hits})
-    hits = [h for h in hits if allowed.get(h.document_id) == h.version]
+    rows = readable_versions(user=user, document_ids={h.document_id for h in hits})
+    hits = [h for h in hits if h.document_id in rows and rows[h.document_id].version == h.version]
     documents = [terms(_lexical_text(h.metadata.get("heading", ""), h.text)) for h in hits]
     rule = rule_for(question)
     cosines = [h.score or 0.0 for h in hits]
@@ -61,7 +63,7 @@ def retrieve(
             text=hit.text,
             heading=hit.metadata.get("heading", ""),
             page=hit.metadata["page"] if hit.metadata.get("page", -1) > 0 else None,
-            sensitivity=hit.metadata.get("sensitivity", "internal"),
+            sensitivity=rows[hit.document_id].sensitivity,
             score=round(float(score), 4),
             ocr=bool(hit.metadata.get("ocr", False)),
             relevance=round(hit.score or 0.0, 4),

@@ -37,6 +37,17 @@ class RetrievedChunk:
 
 
 @dataclass
+class FoundInstruction:
+    """A sentence of a retrieved chunk that gives the answering model a command: withheld
+    from what condensing reads, or fenced as quoted data when the question asks for it."""
+
+    chunk_id: str
+    action: str  # "withheld" | "fenced"
+    cues: list[str]  # which of router.injection's cues matched
+    text: str  # the sentence; kept like the local context, never sent
+
+
+@dataclass
 class ComplianceAction:
     kind: str  # e.g. "pii_masked", "secret_removed", "blocked_term", "glossary", "placeholder_restored"
     detail: str
@@ -73,6 +84,7 @@ class Trace:
     route: Route | None = None
     reasons: list[Reason] = field(default_factory=list)
     local_context: str = ""  # the condensed context before de-identification, never sent
+    instructions: list[FoundInstruction] = field(default_factory=list)  # in the retrieved chunks
     cloud_payload: list[dict[str, str]] | None = None  # exactly the messages sent to the cloud
     models: dict[str, str] = field(default_factory=dict)
     tokens: Tokens = field(default_factory=Tokens)

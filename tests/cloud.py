@@ -45,13 +45,14 @@ class RecordingCloud:
 
     mode: "ok" | "500" | "429" | "slow" | "drop" (accept, then close without answering)
     | "echo" (answer itself, streaming back every placeholder the request held, as a model
-    that quotes its context would)
+    that quotes its context would) | "reply" (answer itself with `reply`, streamed)
     """
 
     def __init__(self, upstream_port: int) -> None:
         self.upstream_port = upstream_port
         self.mode = "ok"
         self.slow_seconds = 5.0
+        self.reply = ""
         self.requests: list[dict] = []
         self.calls = 0
         self._server = _QuietServer(("127.0.0.1", 0), self._handler())
@@ -96,7 +97,7 @@ class RecordingCloud:
                     self.end_headers()
                     self.wfile.write(payload.encode())
                     return
-                if cloud.mode == "echo":
+                if cloud.mode in ("echo", "reply"):
                     self._echo(json.loads(body or b"{}"))
                     return
                 if cloud.mode == "drop":
@@ -123,7 +124,11 @@ class RecordingCloud:
 
             def _echo(self, request: dict) -> None:
                 placeholders = dict.fromkeys(re.findall(r"<[A-Z]+_\d+>", json.dumps(request.get("messages"))))
-                text = "Known from the context: " + ", ".join(placeholders) + "."
+                text = (
+                    cloud.reply
+                    if cloud.mode == "reply"
+                    else f"Known from the context: {', '.join(placeholders)}."
+                )
                 pieces = [text[i : i + 5] for i in range(0, len(text), 5)]
                 chunks = [{"delta": {"content": piece}, "finish_reason": None} for piece in pieces]
                 chunks.append({"delta": {}, "finish_reason": "stop"})

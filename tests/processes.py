@@ -3,6 +3,7 @@
 import contextlib
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import time
@@ -68,16 +69,20 @@ def start_chroma(port: int, data_dir: Path) -> subprocess.Popen:
     return process
 
 
-def start_worker(env: dict[str, str], log_path: Path) -> subprocess.Popen:
+def start_worker(env: dict[str, str], log_path: Path, name: str = "") -> subprocess.Popen:
     log = open(log_path, "ab")  # noqa: SIM115 - lives as long as the process
     return subprocess.Popen(
         [str(VENV_BIN / "celery"), "-A", "kb_assistant", "worker", "--loglevel", "INFO", "--concurrency", "1",
-         "--pool", "prefork", "--without-gossip", "--without-mingle", "-n", f"test-{os.getpid()}@%h"],
+         "--pool", "prefork", "--without-gossip", "--without-mingle", "-n", name or session_worker_name()],
         cwd=ROOT,
         env=env,
         stdout=log,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
+
+
+def session_worker_name() -> str:
+    return f"test-{os.getpid()}@{socket.gethostname()}"
 
 
 def stop(process: subprocess.Popen) -> None:

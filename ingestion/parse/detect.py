@@ -62,6 +62,7 @@ _BINARY_MAGIC = {
 _OLE = b"\xd0\xcf\x11\xe0"  # old .doc/.xls/.ppt, and also what Office makes of a password-protected file
 _OLE_DESCRIPTION = "an old-format or password-protected Office file"
 _DAMAGED_ZIP = "a damaged zip archive"
+PDF_HEADER = b"%PDF-"
 PDF_HEADER_WINDOW = 1024  # readers accept "%PDF-" anywhere in the first kilobyte (a BOM, a mail header)
 
 
@@ -101,8 +102,9 @@ def unsupported_type_reason(filename: str) -> str:
 
 
 def pdf_start(data: bytes) -> int:
-    """Where the PDF header is, or -1: it may follow a few stray bytes, as in readers."""
-    return data.find(b"%PDF-", 0, PDF_HEADER_WINDOW)
+    """Where the PDF header is, or -1: it may follow stray bytes, as in readers, if it
+    begins within the first PDF_HEADER_WINDOW bytes."""
+    return data.find(PDF_HEADER, 0, PDF_HEADER_WINDOW + len(PDF_HEADER) - 1)
 
 
 def _sniff(data: bytes) -> str:

@@ -1,6 +1,6 @@
 """PDF: the text layer with its font sizes, from which headings, reflowed paragraphs and
-table rows are recovered; pages that are scans (a page-sized image and next to no text) are
-read by OCR when the server has it. pypdf is imported inside the functions, so that the web
+table rows are recovered; pages that are scans (images over most of the page and next to no
+text, such as a stamp or an image's label) are read by OCR when the server has it. pypdf is imported inside the functions, so that the web
 app does not load it."""
 
 import io
@@ -14,10 +14,11 @@ from pathlib import Path
 from ingestion.parse.base import Outline, ParseError, ParseLimits, looks_like_header
 from ingestion.parse.detect import pdf_start
 from ingestion.parse.ocr import ocr_pdf_page, ocr_unavailable_reason
+from ingestion.parse.pdf_images import image_coverage
 from ingestion.parse.reflow import LIST_OR_ROW, reflow
 
 SCAN_TEXT_FLOOR = 40  # word characters: fewer on a page with a scan, and its text is only a stamp
-SCAN_MIN_SIDE = 400  # pixels: an image this large on both sides is a scanned page, not a logo
+SCAN_MIN_COVERAGE = 0.5  # of the page's area drawn over by images: a scan, not a logo or photo
 
 
 def parse_pdf(data: bytes, limits: ParseLimits) -> Outline:
@@ -25,7 +26,7 @@ def parse_pdf(data: bytes, limits: ParseLimits) -> Outline:
     if b"%%EOF" not in data[-2048:]:
         raise ParseError("the PDF is incomplete (it has no end-of-file marker); it was probably truncated")
     pages, scans, metadata_title = _read_pdf(data, limits)
-    scanned = [n for n, lines in enumerate(pages, 1) if scans[n - 1] and _word_chars(lines) < SCAN_TEXT_FLOOR]
+    scanned = [n for n, scan in enumerate(scans, 1) if scan]
     has_text = any(_word_chars(lines) for n, lines in enumerate(pages, 1) if n not in scanned)
     recognised: dict[int, list[str]] = {}
     if scanned:
@@ -36,8 +37,13 @@ def parse_pdf(data: bytes, limits: ParseLimits) -> Outline:
             recognised = _ocr(data, scanned, limits)
     elif not has_text:
         raise ParseError("the PDF has no text layer and no scanned pages: there is no text to read")
+    if scanned and not has_text and not any(recognised.values()):
+        raise ParseError(
+            f"the PDF has no text layer, and OCR found no text on its {len(scanned)} scanned "
+            f"page{'s' * (len(scanned) > 1)}; upload a PDF with text or a clearer scan"
+        )
     for number in scanned:
-        pages[number - 1] = []  # a scanner's stamp ("Scanned with …") gives way to the page's OCR
+        pages[number - 1] = []  # a stamp ("Scanned with …") or label gives way to the page's OCR
     outline = _pdf_outline(pages, recognised)
     outline.title = outline.title if _placeholder_title(metadata_title) else metadata_title
     return outline
@@ -81,7 +87,7 @@ def _read_pdf(data: bytes, limits: ParseLimits) -> tuple[list[list[_Line]], list
                 f"the PDF has {len(reader.pages):,} pages, over the limit of {limits.max_pages:,}"
             )
         pages = [_pdf_lines(page) for page in reader.pages]
-        scans = [_has_scan(page) for page in reader.pages]
+        scans = [_is_scan(page, lines) for page, lines in zip(reader.pages, pages, strict=True)]
         title = reader.metadata.title if reader.metadata else None
     except ParseError:
         raise
@@ -92,21 +98,10 @@ def _read_pdf(data: bytes, limits: ParseLimits) -> tuple[list[list[_Line]], list
     return pages, scans, (str(title).strip() or None) if title else None
 
 
-def _has_scan(page, depth: int = 0) -> bool:
-    """Whether the page (or a form it draws) holds an image the size of a scanned page."""
-    resources = page.get("/Resources")
-    xobjects = resources.get_object().get("/XObject") if resources is not None else None
-    for ref in xobjects.get_object().values() if xobjects is not None else []:
-        xobject = ref.get_object()
-        subtype = xobject.get("/Subtype")
-        if (
-            subtype == "/Image"
-            and min(int(xobject.get("/Width", 0)), int(xobject.get("/Height", 0))) >= SCAN_MIN_SIDE
-        ):
-            return True
-        if subtype == "/Form" and depth < 3 and _has_scan(xobject, depth + 1):
-            return True
-    return False
+def _is_scan(page, lines: list[_Line]) -> bool:
+    """Next to no text over images that cover most of the page (coverage is only worked out
+    for pages short of text: it reads the page's drawing operations once more)."""
+    return _word_chars(lines) < SCAN_TEXT_FLOOR and image_coverage(page) >= SCAN_MIN_COVERAGE
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")  # what symbol fonts' bullets often extract as

@@ -1,15 +1,26 @@
+from django.contrib.auth.models import AbstractBaseUser
 from django.utils import timezone
 from rest_framework import authentication, exceptions
 
 from kb_assistant.accounts.models import ApiToken, hash_token
 
 
-def user_for_token(raw: str):
-    """The active user a raw bearer token belongs to, or None."""
+class TokenRefused(Exception):
+    """Why a bearer token does not authenticate; the message is for the client holding it."""
+
+
+def token_user(raw: str) -> AbstractBaseUser:
+    """The active user a raw bearer token belongs to; TokenRefused says why not. Only a
+    holder of the token itself learns that it expired or was revoked."""
     token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(raw)).first()
     if token is None or not token.user.is_active:
-        return None
-    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+        raise TokenRefused("Incorrect API key.")
+    now = timezone.now()
+    if token.revoked_at is not None:
+        raise TokenRefused(f"This API key was revoked on {token.revoked_at:%Y-%m-%d}; create a new one.")
+    if token.expires_at <= now:
+        raise TokenRefused(f"This API key expired on {token.expires_at:%Y-%m-%d}; create a new one.")
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
     return token.user
 
 
@@ -24,10 +35,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
             return None
         if len(header) != 2:
             raise exceptions.AuthenticationFailed("Malformed Authorization header.")
-        user = user_for_token(header[1])
-        if user is None:
-            raise exceptions.AuthenticationFailed("Invalid or revoked API token.")
-        return (user, None)
+        try:
+            return (token_user(header[1]), None)
+        except TokenRefused as exc:
+            raise exceptions.AuthenticationFailed(str(exc)) from exc
 
     def authenticate_header(self, request) -> str:
         return "Bearer"

@@ -5,12 +5,14 @@ Same pipeline as the chat page (channel "api"): same permissions, routing, prote
 audit. The route and citations travel in an extra top-level `kb` field that standard
 clients ignore. Sampling parameters (temperature, max_tokens…) are accepted and ignored:
 the router decides how and where an answer is generated. Clients' system messages are
-ignored too: they would otherwise reach the cloud unreviewed.
+ignored too: they would otherwise reach the cloud unreviewed. Answers follow the chat page's
+link policy (`links.py`): clients render markdown, and an image to another host would be
+fetched with whatever its URL carries.
 """
 
 import json
 import time
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import closing
 from dataclasses import dataclass
 from typing import Any
@@ -19,8 +21,9 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
-from kb_assistant.accounts.authentication import user_for_token
+from kb_assistant.accounts.authentication import TokenRefused, token_user
 from kb_assistant.chat.history import Turn, history_window
+from kb_assistant.chat.links import StreamLinkFilter, link_policy
 from kb_assistant.chat.services import QUESTION_MAX_CHARS
 from kb_assistant.chat.sse import sse_event, sse_response
 from router import pipeline
@@ -28,7 +31,7 @@ from router.budget import DailyBudget
 from router.config import router_config
 from router.cost import estimate_tokens
 from router.errors import OverBudget
-from router.events import Delta, Done, Failed, Meta, Notice
+from router.events import Busy, Delta, Done, Event, Failed, Meta, Notice
 from router.trace import Trace
 
 MODEL_ID = "hybrid-kb"
@@ -49,9 +52,11 @@ class ApiError(Exception):
         type: str = "invalid_request_error",  # OpenAI's field name
         param: str | None = None,
         code: str | None = None,
+        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.type, self.param, self.code = status, type, param, code
+        self.retry_after = retry_after
 
     def body(self) -> dict[str, Any]:
         return {"error": {"message": str(self), "type": self.type, "param": self.param, "code": self.code}}
@@ -62,6 +67,8 @@ class ApiError(Exception):
             response["WWW-Authenticate"] = "Bearer"
         if self.status == 429:
             response["x-should-retry"] = "false"  # the budget resets tomorrow; SDK retries cannot help
+        if self.retry_after is not None:
+            response["Retry-After"] = str(self.retry_after)  # the openai SDK waits this long before retrying
         return response
 
 
@@ -80,14 +87,15 @@ def chat_completions(request: HttpRequest) -> HttpResponse:
         user = _token_user(request)
         completion = completion_request_parse(request.body)
         _require_budget(user)
+        ask = pipeline.AskRequest(
+            question=completion.question, user=user, channel="api", history=completion.history
+        )
+        events = _admitted(pipeline.run(ask))
     except ApiError as error:
         return error.response()
-    ask = pipeline.AskRequest(
-        question=completion.question, user=user, channel="api", history=completion.history
-    )
     if completion.stream:
-        return sse_response(_stream(ask, include_usage=completion.include_usage))
-    return _complete(ask)
+        return sse_response(_stream(events, include_usage=completion.include_usage))
+    return _complete(events)
 
 
 @csrf_exempt
@@ -111,10 +119,10 @@ def _token_user(request: HttpRequest):
     scheme, _, raw = request.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not raw.strip():
         raise ApiError(401, "Missing API key: send `Authorization: Bearer kb_…`.", code="invalid_api_key")
-    user = user_for_token(raw.strip())
-    if user is None:
-        raise ApiError(401, "Incorrect or revoked API key.", code="invalid_api_key")
-    return user
+    try:
+        return token_user(raw.strip())
+    except TokenRefused as exc:
+        raise ApiError(401, str(exc), code="invalid_api_key") from exc
 
 
 def _require_budget(user) -> None:
@@ -190,12 +198,33 @@ def _text(content: Any, index: int) -> str:
     raise ApiError(400, f"messages[{index}].content must be a string or text parts.", param=f"messages[{index}].content")  # fmt: skip
 
 
-def _complete(ask: pipeline.AskRequest) -> JsonResponse:
-    trace, meta = pipeline.ask(ask)
+def _admitted(events: Generator[Event, None, None]) -> Generator[Event, None, None]:
+    """The request's events, once it is past the local model's queue: read here, before the
+    response starts, up to the first event after Meta, so that a refusal can still be a 503
+    with Retry-After (the SDK's own retry then waits as long as it says)."""
+    read: list[Event] = []
+    for event in events:
+        if isinstance(event, Busy):
+            events.close()  # writes the audit record of the refusal
+            raise ApiError(503, event.message, type="server_error", code="overloaded", retry_after=event.retry_after_seconds)  # fmt: skip
+        read.append(event)
+        if not isinstance(event, Meta):
+            break
+    return _replayed(read, events)
+
+
+def _replayed(read: list[Event], rest: Generator[Event, None, None]) -> Generator[Event, None, None]:
+    with closing(rest):
+        yield from read
+        yield from rest
+
+
+def _complete(events: Iterator[Event]) -> JsonResponse:
+    trace, meta = pipeline.finished(events)
     if trace.error and not trace.answer:
         error = ApiError(500, "The assistant could not answer; the request was logged.", type="server_error")
         return error.response()
-    message = {"role": "assistant", "content": trace.answer}
+    message = {"role": "assistant", "content": link_policy().apply(trace.answer)}
     return JsonResponse(
         {
             "id": f"chatcmpl-{trace.request_id}",
@@ -211,24 +240,28 @@ def _complete(ask: pipeline.AskRequest) -> JsonResponse:
     )
 
 
-def _stream(ask: pipeline.AskRequest, *, include_usage: bool) -> Iterator[bytes]:
+def _stream(events: Generator[Event, None, None], *, include_usage: bool) -> Iterator[bytes]:
     """chat.completion.chunk events, then `[DONE]`. The first chunk carries `kb`; closing
     this generator (client gone) closes the pipeline, which still audits."""
     head: dict[str, Any] = {"object": "chat.completion.chunk", "created": int(time.time()), "model": MODEL_ID}
-    with closing(pipeline.run(ask)) as events:
+    links = StreamLinkFilter(link_policy())
+    with closing(events):
         for event in events:
             match event:
                 case Meta():
                     head["id"] = f"chatcmpl-{event.request_id}"
                     yield _chunk(head, {"role": "assistant", "content": ""}, kb=_kb(event))
                 case Delta():
-                    yield _chunk(head, {"content": event.text})
+                    if text := links.feed(event.text):
+                        yield _chunk(head, {"content": text})
                 case Notice():
                     yield _chunk(head, {}, kb={"notice": event.text})
                 case Failed():
                     yield sse_event({"error": {"message": event.message, "type": "server_error", "param": None, "code": None}})  # fmt: skip
                     return
                 case Done(trace=trace):
+                    if text := links.flush():
+                        yield _chunk(head, {"content": text})
                     yield _chunk(
                         head,
                         {},

@@ -1,12 +1,16 @@
 """Markdown from models and documents, made safe to put in a page.
 
-Answers quote documents and come from models, so both are untrusted: markdown renders
-them, then nh3 keeps only harmless formatting. No images (they would fetch URLs and
-carry `onerror`), no raw HTML beyond the allow-list, links only to http(s)/mailto.
+Answers quote documents and come from models, so both are untrusted: the link policy
+(`links.py`, the same as `/v1`'s) makes links to untrusted hosts inert, markdown renders
+the rest, then nh3 keeps only harmless formatting. No images at all (they would fetch URLs
+and carry `onerror`; the page's CSP would block them too), no raw HTML beyond the
+allow-list, links only to http(s)/mailto.
 """
 
 import markdown
 import nh3
+
+from kb_assistant.chat.links import link_policy
 
 ALLOWED_TAGS = {
     "p", "br", "hr", "strong", "em", "b", "i", "code", "pre", "blockquote",
@@ -18,7 +22,7 @@ URL_SCHEMES = {"http", "https", "mailto"}
 
 
 def render_markdown(text: str) -> str:
-    html = markdown.markdown(text, extensions=["sane_lists", "fenced_code", "tables"])
+    html = markdown.markdown(link_policy().apply(text), extensions=["sane_lists", "fenced_code", "tables"])
     return nh3.clean(
         html,
         tags=ALLOWED_TAGS,

@@ -34,7 +34,7 @@ from kb_assistant.chat.services import (
 )
 from kb_assistant.chat.sse import sse_event, sse_response
 from kb_assistant.security import strict_csp
-from router.events import Delta, Event, Failed, Meta, Notice
+from router.events import Busy, Delta, Event, Failed, Meta, Notice
 
 
 def _js_labels() -> dict[str, str]:
@@ -109,6 +109,10 @@ def _chat_events(request: HttpRequest, events: Iterator[Event | Saved]) -> Itera
                 case Delta() | Notice():
                     yield sse_event(
                         {"text": event.text}, event="delta" if isinstance(event, Delta) else "notice"
+                    )
+                case Busy():  # the message says when to retry; the seconds are there for scripts
+                    yield sse_event(
+                        {"message": event.message, "retry_after": event.retry_after_seconds}, event="error"
                     )
                 case Failed():
                     yield sse_event({"message": event.message}, event="error")

@@ -9,7 +9,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from kb_assistant.accounts.authentication import user_for_token
+from kb_assistant.accounts.authentication import token_user
 from kb_assistant.accounts.models import ApiToken
 from kb_assistant.chat.models import Conversation, Message
 from kb_assistant.chat.services import conversation_ask
@@ -228,7 +228,7 @@ def test_the_settings_page_shows_a_new_token_once_and_revokes_it(client, alice):
     page = client.post(reverse("chat:settings"), {"name": "laptop"}).content.decode()
     raw = re.search(r'data-testid="new-token">(kb_[^<]+)<', page)[1]
     token = ApiToken.objects.get(user=alice)
-    assert user_for_token(raw) == alice and raw.startswith(token.hint)
+    assert token_user(raw) == alice and raw.startswith(token.hint)
     later = client.get(reverse("chat:settings")).content.decode()
     assert token.hint in later and raw not in later
 

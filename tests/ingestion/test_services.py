@@ -32,6 +32,7 @@ def submit(name: str, data: bytes, user=None, groups=(), sensitivity="internal")
         groups=list(groups),
         sensitivity=sensitivity,
         max_bytes=settings.KB_UPLOAD_MAX_BYTES,
+        same_name="new_version",
         enqueue=False,
     )
     return result.document

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
-from ingestion.models import IN_PROGRESS, Document, Sensitivity
+from ingestion.models import IN_PROGRESS, Document, Sensitivity, Status
 from ingestion.pipeline import ingest_document
 from ingestion.services import UploadRejected, document_fail_after_retries, document_submit
 from ingestion.store import IndexUnavailable
@@ -17,8 +17,10 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("paths", nargs="+", type=Path)
-        parser.add_argument("--groups", default="", help="comma-separated auth groups allowed to read")
-        parser.add_argument("--sensitivity", default=Sensitivity.INTERNAL, choices=Sensitivity.values)
+        # Not given: a new version (a file named like a document) keeps that document's access;
+        # a new document is open to every employee and internal.
+        parser.add_argument("--groups", help="comma-separated auth groups allowed to read ('' for everyone)")
+        parser.add_argument("--sensitivity", choices=Sensitivity.values)
         parser.add_argument("--sync", action="store_true", help="run the pipeline here, not in a worker")
         parser.add_argument("--json", action="store_true", help="one JSON line per file")
         parser.add_argument("--timeout", type=float, default=1800, help="seconds to wait for the worker")
@@ -39,6 +41,7 @@ class Command(BaseCommand):
                     groups=group_objects,
                     sensitivity=sensitivity,
                     max_bytes=settings.KB_UPLOAD_MAX_BYTES,
+                    same_name="new_version",
                     enqueue=not sync,
                 )
             except (UploadRejected, OSError) as exc:
@@ -58,6 +61,13 @@ class Command(BaseCommand):
         self._wait(pending, rows, timeout)
         for path in files:
             self._print(rows[path], json)
+        unfinished = [row["path"] for row in rows.values() if row["status"] in IN_PROGRESS]
+        if unfinished:
+            raise CommandError(
+                f"{len(unfinished)} of {len(files)} documents were not finished when ingest stopped "
+                f"waiting after {timeout:g} s: {', '.join(unfinished)}. They stay queued and are "
+                "ingested when a Celery worker takes them (is one running?); --timeout waits longer."
+            )
 
     def _wait(self, pending: dict[Path, int], rows: dict[Path, dict], timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -75,10 +85,14 @@ class Command(BaseCommand):
                 break
             time.sleep(0.5)
         for path, document_id in pending.items():
-            rows.setdefault(path, self._row(path, document_id, "queued", "still waiting for a worker", 0))
+            if path not in rows:
+                doc = documents[document_id]
+                rows[path] = self._row(path, doc.pk, doc.status, _unfinished_reason(doc), doc.chunk_count)
 
     @staticmethod
-    def _groups(spec: str) -> list[Group]:
+    def _groups(spec: str | None) -> list[Group] | None:
+        if spec is None:
+            return None
         names = [name.strip() for name in spec.split(",") if name.strip()]
         found = list(Group.objects.filter(name__in=names))
         missing = set(names) - {g.name for g in found}
@@ -102,3 +116,9 @@ class Command(BaseCommand):
         else:
             detail = f" ({row['reason']})" if row["reason"] else ""
             self.stdout.write(f"{row['status']:<8} {row['chunks']:>5} chunks  {row['path']}{detail}")
+
+
+def _unfinished_reason(document: Document) -> str:
+    if document.status == Status.QUEUED:
+        return "still queued: no worker took it yet"
+    return f"still {document.status} ({document.progress}%) in a worker"
