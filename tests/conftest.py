@@ -33,21 +33,36 @@ def services():
         processes.stop(process)
 
 
-@pytest.fixture
-def redis_outage(services):
-    """Stop Redis for the duration of a `with` block, then start it again on the same port."""
+def _outage(services: dict, name: str, start):
+    """Stop one service for a `with` block, then start it again on the same port and data."""
 
     @contextmanager
     def outage():
-        processes.stop(services["redis"])
+        processes.stop(services[name])
         try:
             yield
         finally:
-            services["redis"] = processes.start_redis(
-                early_env.REDIS_PORT, Path(early_env.DATA_DIR) / "redis"
-            )
+            services[name] = start()
 
     return outage
+
+
+@pytest.fixture
+def redis_outage(services):
+    return _outage(
+        services,
+        "redis",
+        lambda: processes.start_redis(early_env.REDIS_PORT, Path(early_env.DATA_DIR) / "redis"),
+    )
+
+
+@pytest.fixture
+def chroma_outage(services):
+    return _outage(
+        services,
+        "chroma",
+        lambda: processes.start_chroma(early_env.CHROMA_PORT, Path(early_env.DATA_DIR) / "chroma"),
+    )
 
 
 @pytest.fixture(scope="session")

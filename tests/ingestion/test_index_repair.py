@@ -8,8 +8,6 @@ and the loopback cloud that records every payload."""
 import json
 import re
 import time
-from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
 from django.conf import settings
@@ -19,7 +17,7 @@ from ingestion.repair import index_repair
 from ingestion.services import document_set_access, document_submit
 from ingestion.store import ChunkAccess, IndexUnavailable, index_access, index_chunks
 from router.pipeline import AskRequest, ask
-from tests import early_env, processes
+from tests import processes
 from tests.conftest import group
 from tests.ingestion.test_services import ingested
 
@@ -53,23 +51,6 @@ def stamps(document: Document) -> set[ChunkAccess]:
 
 def stamp(groups: list[str], sensitivity: str) -> ChunkAccess:
     return ChunkAccess(tuple(f"g{group(name).pk}" for name in groups), sensitivity)
-
-
-@pytest.fixture
-def chroma_outage(services):
-    """Stop the Chroma server for a `with` block, then start it again on the same port and data."""
-
-    @contextmanager
-    def outage():
-        processes.stop(services["chroma"])
-        try:
-            yield
-        finally:
-            services["chroma"] = processes.start_chroma(
-                early_env.CHROMA_PORT, Path(early_env.DATA_DIR) / "chroma"
-            )
-
-    return outage
 
 
 @pytest.mark.django_db
