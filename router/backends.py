@@ -16,6 +16,7 @@ from router.errors import BackendError, BackendTimeout, BackendUnavailable, Stre
 from router.prompts import Message
 
 CLOUD_CONNECT_SECONDS = 5.0  # a reachable endpoint connects in well under this
+EXIT_WAIT_SECONDS = 60.0  # at exit, the longest a generation still running is waited for
 
 
 @dataclass
@@ -55,7 +56,14 @@ class LocalBackend:
         self.name = model_path.rsplit("/", 1)[-1].removesuffix(".gguf")
         self._llama = Llama(model_path=model_path, n_ctx=n_ctx, n_threads=n_threads, verbose=False)
         self._queue = ModelQueue(queue)
-        atexit.register(self._llama.close)  # freed before the interpreter tears down llama.cpp's bindings
+        self._in_use = threading.Lock()  # held while llama.cpp computes, also for a draft given up on
+        atexit.register(self._close_when_idle)
+
+    def _close_when_idle(self) -> None:
+        """Freed before the interpreter tears down llama.cpp's bindings, but never under a
+        generation still running (a timed-out draft finishes its prompt in the background)."""
+        if self._in_use.acquire(timeout=EXIT_WAIT_SECONDS):
+            self._llama.close()
 
     def count_tokens(self, text: str) -> int:
         return len(self._llama.tokenize(text.encode(), add_bos=False, special=False))
@@ -64,7 +72,7 @@ class LocalBackend:
         usage = Usage()
 
         def generate() -> Generator[str, None, None]:
-            with self._queue.turn():
+            with self._queue.turn(), self._in_use:
                 prompt_tokens = sum(self.count_tokens(m["content"]) + 4 for m in messages)
                 produced = 0
                 try:
@@ -192,6 +200,18 @@ _LOADING = threading.Lock()
 def _loaded_local_backend(config: LocalLLMConfig) -> LocalBackend:
     return LocalBackend(
         str(config.model_path), n_ctx=config.context_tokens, n_threads=config.threads, queue=config.queue
+    )
+
+
+def local_backend_for(config: LocalLLMConfig) -> ChatBackend:
+    """The local model in this process, or, when LOCAL_LLM_BASE_URL names one, a model server
+    on company machines, spoken to as any OpenAI-compatible endpoint (it needs no key). It
+    waits for the server's first words as long as a request waits for the model's turn."""
+    if not config.base_url:
+        return LazyLocalBackend(config)
+    model = config.model_path.stem if config.model_path else "local"
+    return CloudBackend(
+        api_key="local", base_url=config.base_url, model=model, silence_seconds=config.queue.wait_seconds
     )
 
 

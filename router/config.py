@@ -20,6 +20,7 @@ class RouterConfig:
     latency_budget_ms: int
     daily_cloud_budget_usd: float
     answer_max_tokens: int
+    draft_seconds: float  # the local model's draft, below the quotes it follows, ends by then
     price_input_per_mtok: float
     price_output_per_mtok: float
 
@@ -44,6 +45,10 @@ class LocalLLMConfig:
     context_tokens: int
     threads: int
     queue: QueueLimits  # who may wait for the model, and how long, before being refused
+    writes_chinese: bool  # its drafts of answers to Chinese questions are worth making
+    # Set: an OpenAI-compatible server on company machines writes instead of llama.cpp in
+    # this process. Still local: nothing it reads is de-identified or counted as cloud.
+    base_url: str = ""
 
 
 @dataclass(frozen=True)
@@ -60,6 +65,7 @@ def router_config() -> RouterConfig:
         latency_budget_ms=settings.ROUTER_LATENCY_BUDGET_MS,
         daily_cloud_budget_usd=settings.ROUTER_DAILY_CLOUD_BUDGET_USD,
         answer_max_tokens=settings.ROUTER_ANSWER_MAX_TOKENS,
+        draft_seconds=settings.LOCAL_DRAFT_SECONDS,
         price_input_per_mtok=settings.CLOUD_PRICE_INPUT_PER_MTOK,
         price_output_per_mtok=settings.CLOUD_PRICE_OUTPUT_PER_MTOK,
     )
@@ -79,7 +85,7 @@ def cloud_config() -> CloudConfig:
 
 
 def local_llm_config() -> LocalLLMConfig:
-    from router.local_llm import local_llm_path
+    from router.local_llm import local_llm_path, local_llm_writes_chinese
 
     try:
         model_path: Path | None = local_llm_path()
@@ -92,6 +98,8 @@ def local_llm_config() -> LocalLLMConfig:
         queue=QueueLimits(
             waiting=settings.LOCAL_LLM_QUEUE, wait_seconds=settings.LOCAL_LLM_QUEUE_WAIT_SECONDS
         ),
+        writes_chinese=local_llm_writes_chinese(),
+        base_url=settings.LOCAL_LLM_BASE_URL,
     )
 
 

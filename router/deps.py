@@ -13,7 +13,7 @@ from typing import Protocol
 
 from ingestion.embed import Embedder, embedder_named
 from ingestion.store import ChromaIndex, VectorIndex
-from router.backends import ChatBackend, LazyLocalBackend, cloud_backend_for
+from router.backends import ChatBackend, cloud_backend_for, local_backend_for
 from router.breaker import CircuitBreaker, RedisStore
 from router.budget import DailyBudget
 from router.cloud import CloudGate
@@ -60,6 +60,7 @@ class PipelineDeps:
     index: VectorIndex
     intents: IntentModel
     local: ChatBackend
+    local_writes_chinese: bool  # whether the local model's drafts may answer Chinese questions
     cloud: CloudGate
     directory: Directory
     rules: RulesSource
@@ -81,7 +82,8 @@ def _deps_for(
         embedder=embedder,
         index=ChromaIndex(),
         intents=_intents_for(index),
-        local=LazyLocalBackend(local),
+        local=local_backend_for(local),
+        local_writes_chinese=local.writes_chinese,
         cloud=cloud_gate(cloud),
         directory=UserDirectory(),
         rules=AdminRules(),

@@ -38,16 +38,8 @@ class Failed:
 
 
 @dataclass(frozen=True)
-class Busy(Failed):
-    """Refused before any answer text because the local model's queue was full: a failure
-    every consumer already shows, with the seconds after which a retry should get in."""
-
-    retry_after_seconds: int = 1
-
-
-@dataclass(frozen=True)
 class Done:
     trace: Trace
 
 
-Event = Meta | Delta | Notice | Failed | Busy | Done
+Event = Meta | Delta | Notice | Failed | Done

@@ -5,18 +5,20 @@ quoted. Cloud: the condensed, de-identified messages through the cloud gate; a f
 raised as a BackendError so the pipeline can fall back."""
 
 import logging
-from collections.abc import Generator, Iterator
-from contextlib import closing
+import time
+from collections.abc import Generator
 from dataclasses import dataclass
 
 from router.admission import LocalModelBusy
 from router.answers import (
     Quote,
     chitchat_answer,
+    draft_lead,
     extractive_answer,
     grounded_sentences,
     is_chinese,
     no_context_answer,
+    word_pieces,
 )
 from router.backends import ChatBackend
 from router.cloud import CloudGate
@@ -25,13 +27,14 @@ from router.config import RouterConfig
 from router.cost import estimate_tokens
 from router.errors import BackendError
 from router.prompts import Message, cloud_messages, flatten
+from router.timebox import TimeUp, until
 
 logger = logging.getLogger(__name__)
 
 QUOTES_IN_LOCAL_ANSWER = 3
 LOCAL_MODEL_MAX_TOKENS = 120
-# The default small model writes English only and reads long prompts slowly on a CPU: past
-# this much context, or for a Chinese question, its draft is never kept, so it is not asked.
+# A small model reads long prompts slowly on a CPU: past this much context its draft would
+# come too late, so it is not asked.
 LOCAL_MODEL_MAX_CONTEXT_CHARS = 1500
 
 
@@ -39,6 +42,7 @@ LOCAL_MODEL_MAX_CONTEXT_CHARS = 1500
 class LocalOutcome:
     how: str  # "fixed reply", "model" or "quoted passages"
     model_error: str = ""  # why the local model gave no draft, when it failed
+    busy: str = ""  # why the local model had no time for a draft: serving other answers
 
 
 @dataclass(frozen=True)
@@ -70,45 +74,71 @@ def cloud_answer(
 
 
 def local_answer(
-    *, question: str, intent: str, condensed: CondensedContext, backend: ChatBackend, config: RouterConfig
+    *,
+    question: str,
+    intent: str,
+    condensed: CondensedContext,
+    backend: ChatBackend,
+    config: RouterConfig,
+    drafts_chinese: bool,
 ) -> Generator[str, None, LocalOutcome]:
-    """The local route's answer as it is written, and how it was made. Raises
-    LocalModelBusy, before any text, when the model's queue refuses the request: under
-    load the client is told when to retry rather than kept waiting."""
+    """The local route's answer as it is written, word by word, and how it was made.
+
+    The best cited passages come first, at once: the reader has something true on screen
+    before any model runs. A model draft follows when one is worth making, within
+    `config.draft_seconds`, each sentence checked against the passages before it streams.
+    When the model's queue is full there is no draft: under load a reader gets the passages
+    at once rather than a refusal or a wait."""
     if intent == "chitchat":
-        yield chitchat_answer(question)
+        yield from word_pieces(chitchat_answer(question))
         return LocalOutcome("fixed reply")
-    if not condensed.kept:
-        yield no_context_answer(question)
+    quotes = _best_quotes(condensed)
+    if not quotes:
+        yield from word_pieces(no_context_answer(question))
         return LocalOutcome("fixed reply")
-    context, error = condensed.render(), ""
-    # A small model answers one part of a multi-part question at best: quotes answer each.
-    one_part = len({k.part for k in condensed.kept}) == 1
-    if one_part and len(context) <= LOCAL_MODEL_MAX_CONTEXT_CHARS and not is_chinese(question):
-        drafted = False
+    yield from word_pieces(extractive_answer(question, quotes))
+    error, busy = "", ""
+    if _draft_worth_making(question, condensed, drafts_chinese):
         try:
-            for sentence in _local_model_draft(backend, question, context, config):
-                drafted = True
-                yield sentence
-        except LocalModelBusy:
-            raise  # refused, not failed: quoting instead would hide the load from the client
+            drafted = yield from _time_boxed_draft(backend, question, condensed.render(), config)
+        except LocalModelBusy as exc:
+            drafted, busy = False, str(exc)
         except (BackendError, OSError, ValueError) as exc:
             logger.warning("local model gave no draft, answering with quotes: %s", exc)
-            error = str(exc)
+            drafted, error = False, str(exc)
         if drafted:
             return LocalOutcome("model", error)
-    yield extractive_answer(question, _best_quotes(condensed))
-    return LocalOutcome("quoted passages", error)
+    return LocalOutcome("quoted passages", error, busy)
 
 
-def _local_model_draft(
+def _draft_worth_making(question: str, condensed: CondensedContext, drafts_chinese: bool) -> bool:
+    """A small model answers one part of a multi-part question at best (quotes answer each),
+    reads long contexts slowly, and is not asked in a language it does not write."""
+    one_part = len({k.part for k in condensed.kept}) == 1
+    short = len(condensed.render()) <= LOCAL_MODEL_MAX_CONTEXT_CHARS
+    return one_part and short and (drafts_chinese or not is_chinese(question))
+
+
+def _time_boxed_draft(
     backend: ChatBackend, question: str, context: str, config: RouterConfig
-) -> Iterator[str]:
-    """The small model's answer, streamed as far as it stays grounded in the context."""
+) -> Generator[str, None, bool]:
+    """The model's answer below the quotes, as far as it stays supported by the context and
+    within its time; returns whether any of it was shown."""
     max_tokens = min(LOCAL_MODEL_MAX_TOKENS, config.answer_max_tokens)
+    deadline = time.monotonic() + config.draft_seconds
     completion = backend.stream(cloud_messages(question, context, ()), max_tokens=max_tokens, temperature=0.1)
-    with closing(completion.chunks):  # stopping early frees the model for the next request
-        yield from grounded_sentences(completion.chunks, context)
+    drafted = False
+    # Stopping early (time, a stray sentence, the reader's Stop) frees the model for the next request.
+    timed = until(deadline, completion.chunks)
+    try:
+        for sentence in grounded_sentences(timed, context):
+            yield from word_pieces(("" if drafted else draft_lead(question)) + sentence)
+            drafted = True
+    except TimeUp:  # what was not finished by then is dropped
+        logger.info("the local draft ran out of its %.1f s", config.draft_seconds)
+    finally:
+        timed.close()
+    return drafted
 
 
 def _best_quotes(condensed: CondensedContext) -> list[Quote]:

@@ -10,17 +10,17 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from router import generate
-from router.admission import LocalModelBusy
+from router.answers import draft_lead
 from router.cloud import CloudPaused
 from router.condense import CondensedContext, Passage, condense
 from router.config import RouterConfig, router_config
 from router.cost import cost_usd, estimate_tokens
 from router.deps import PipelineDeps, pipeline_deps
 from router.errors import BackendError, StreamCutOff
-from router.events import Busy, Delta, Done, Event, Failed, Meta, Notice
+from router.events import Delta, Done, Event, Failed, Meta, Notice
 from router.followed import answer_checks
 from router.injection import links_in, screen_passages
-from router.policy import RouteDecision, RouteInputs, decide_fallback, decide_route
+from router.policy import RouteDecision, RouteInputs, decide_escalation, decide_fallback, decide_route
 from router.postprocess import StreamPostProcessor
 from router.prompts import cloud_messages, flatten, plain_rag_messages
 from router.protect import PlaceholderMap, ProtectedRequest, protect_request
@@ -37,7 +37,6 @@ FOLLOWED_NOTICE = (
     "This answer may follow an instruction hidden in a document ({reasons}); it has been logged. "
     "Read it with care."
 )
-BUSY_MESSAGE = "The assistant is busy with other questions; please retry in {seconds} s."
 
 
 @dataclass
@@ -86,8 +85,7 @@ def run(
 ) -> Iterator[Event]:
     """Stream the answer as events: Meta (route, reasons, citations), Delta (text), Notice
     (e.g. a fallback), then Done with the trace. The audit record is written whatever
-    happens, failures included; a request the local model's queue refused ends with Busy
-    and is recorded as failed with the reason `local_busy`."""
+    happens, failures included."""
     deps = deps or pipeline_deps()
     config = config or router_config()
     trace = Trace(
@@ -98,12 +96,6 @@ def run(
     )
     try:
         yield from _run(_Job(request, trace, deps, config))
-    except LocalModelBusy as busy:
-        logger.info("request %s refused: %s", trace.request_id, busy)
-        trace.error = f"refused, busy: {busy}"
-        trace.reasons.append(Reason(ReasonCode.LOCAL_BUSY, f"refused: {busy}"))
-        seconds = busy.retry_after_seconds
-        yield Busy(BUSY_MESSAGE.format(seconds=seconds), retry_after_seconds=seconds)
     except Exception as exc:
         logger.exception("request %s failed", trace.request_id)
         trace.error = f"{exc.__class__.__name__}: {exc}"
@@ -306,36 +298,58 @@ def _generate(
     protected: ProtectedRequest,
     processor: StreamPostProcessor,
 ) -> Iterator[Event]:
-    """The chosen side writes the answer; a cloud that fails hands over to this machine."""
+    """The chosen side writes the answer; a cloud that fails hands over to this machine, and
+    a lookup this machine could only quote may go on to the cloud."""
     trace = job.trace
     if decision.route == "cloud":
         try:
             yield from _cloud(job, protected, processor)
             return
         except BackendError as exc:
-            fallback = decide_fallback(
+            decision = decide_fallback(
                 error=str(exc),
                 paused=isinstance(exc, CloudPaused),
                 answered_some=bool(trace.answer),
                 cut_off=isinstance(exc, StreamCutOff),
             )
-            trace.route = fallback.route
-            trace.reasons += fallback.reasons
+            trace.route = decision.route
+            trace.reasons += decision.reasons
             processor.discard_pending()  # the cut-off end of the cloud's answer
-            yield Notice(fallback.notice)
-    yield from _local(job, evidence, processor)
+            yield Notice(decision.notice)
+    how = yield from _local(job, evidence, processor)
+    escalation = decide_escalation(decision, local_how=how)
+    if escalation is not None:
+        yield from _escalate(job, escalation, protected, processor)
 
 
-def _cloud(job: _Job, protected: ProtectedRequest, processor: StreamPostProcessor) -> Iterator[Event]:
+def _escalate(
+    job: _Job, escalation: RouteDecision, protected: ProtectedRequest, processor: StreamPostProcessor
+) -> Iterator[Event]:
+    """The cloud's answer below the quotes already shown; if it fails, the quotes stand."""
+    trace = job.trace
+    trace.route = escalation.route
+    trace.reasons += escalation.reasons
+    try:
+        yield from _cloud(job, protected, processor, lead=draft_lead(job.request.question))
+    except BackendError as exc:
+        fallback = decide_fallback(error=str(exc), paused=isinstance(exc, CloudPaused), answered_some=True)
+        trace.route = fallback.route
+        trace.reasons += fallback.reasons
+        processor.discard_pending()
+
+
+def _cloud(
+    job: _Job, protected: ProtectedRequest, processor: StreamPostProcessor, *, lead: str = ""
+) -> Iterator[Event]:
+    """The cloud's answer, after `lead` once it has begun."""
     trace, config = job.trace, job.config
     messages = cloud_messages(protected.question, protected.context, protected.history)
     trace.cloud_payload = messages
     trace.models["cloud"] = job.deps.cloud.name
     with trace.stage("generate", "cloud") as detail:
         try:
-            usage = yield from _post_processed(
-                generate.cloud_answer(gate=job.deps.cloud, messages=messages, config=config), processor, trace
-            )
+            answer = generate.cloud_answer(gate=job.deps.cloud, messages=messages, config=config)
+            usage = yield from _post_processed(_led(lead, answer), processor, trace)
         except BackendError as exc:
             detail.update(error=str(exc))
             trace.tokens.cloud_in = estimate_tokens(flatten(messages))
@@ -347,7 +361,8 @@ def _cloud(job: _Job, protected: ProtectedRequest, processor: StreamPostProcesso
     job.deps.budget.spend(job.request.user, trace.cost_usd.cloud)
 
 
-def _local(job: _Job, evidence: Evidence, processor: StreamPostProcessor) -> Iterator[Event]:
+def _local(job: _Job, evidence: Evidence, processor: StreamPostProcessor) -> Generator[Event, None, str]:
+    """The local answer; returns how it was made."""
     trace, local = job.trace, job.deps.local
     with trace.stage("generate", "local") as detail:
         answer = generate.local_answer(
@@ -356,12 +371,33 @@ def _local(job: _Job, evidence: Evidence, processor: StreamPostProcessor) -> Ite
             condensed=evidence.condensed,
             backend=local,
             config=job.config,
+            drafts_chinese=job.deps.local_writes_chinese,
         )
         outcome = yield from _post_processed(answer, processor, trace)
         detail.update(how=outcome.how)
         if outcome.model_error:
             detail.update(model_error=outcome.model_error)
+        if outcome.busy:
+            detail.update(busy=outcome.busy)
+            trace.reasons.append(
+                Reason(
+                    ReasonCode.LOCAL_BUSY,
+                    f"the local model was writing other answers ({outcome.busy}): the passages are quoted instead",
+                )
+            )
         trace.models["local"] = local.name if outcome.how == "model" else f"extractive ({outcome.how})"
+    return outcome.how
+
+
+def _led(lead: str, pieces: Generator[str, None, T]) -> Generator[str, None, T]:
+    """The pieces with `lead` before the first; nothing at all when there is none."""
+    with closing(pieces):
+        try:
+            first = next(pieces)
+        except StopIteration as finished:
+            return finished.value
+        yield lead + first
+        return (yield from pieces)
 
 
 def _post_processed(

@@ -51,6 +51,9 @@ class RouteDecision:
     reasons: list[Reason] = field(default_factory=list)
     complexity: float = 0.0
     notice: str = ""  # what the reader is told about a fallback
+    # Local only because it looks like a lookup, while the cloud could take it: when the local
+    # model gives no supported answer in words, the cloud writes one below the quotes.
+    may_escalate: bool = False
 
 
 def estimate_complexity(question: str, *, documents_retrieved: int) -> float:
@@ -68,7 +71,9 @@ def decide_route(inputs: RouteInputs) -> RouteDecision:
     complexity = estimate_complexity(inputs.question, documents_retrieved=inputs.documents_retrieved)
     local = next(chain(_what_keeps_it_local(inputs), _what_the_cloud_cannot_take(inputs, complexity)), None)
     if local is not None:
-        return RouteDecision("local", [local], complexity)
+        return RouteDecision(
+            "local", [local], complexity, may_escalate=local.code == ReasonCode.DIRECT_LOOKUP
+        )
     saved = inputs.plain_rag_tokens - inputs.context_tokens
     reasons = [
         Reason(
@@ -141,6 +146,19 @@ def _what_the_cloud_cannot_take(inputs: RouteInputs, complexity: float) -> Itera
             ReasonCode.DIRECT_LOOKUP,
             f"a direct lookup (complexity {complexity:.2f} < {inputs.complexity_threshold:.2f}): the cited passages answer it locally",
         )
+
+
+def decide_escalation(decision: RouteDecision, *, local_how: str) -> RouteDecision | None:
+    """A lookup kept local whose passages were quoted with no supported answer in words (the
+    model's draft strayed, or was not worth asking for): the cloud writes that answer, from
+    the same condensed, de-identified context. None when the local answer stands."""
+    if not decision.may_escalate or local_how != "quoted passages":
+        return None
+    reason = Reason(
+        ReasonCode.ESCALATED,
+        "the local model gave no answer the passages support: the cloud answers below the quotes",
+    )
+    return RouteDecision("cloud", [reason])
 
 
 def decide_fallback(*, error: str, paused: bool, answered_some: bool, cut_off: bool = False) -> RouteDecision:

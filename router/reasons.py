@@ -22,7 +22,8 @@ class ReasonCode(StrEnum):
     HALF_OPEN_PROBE = "half_open_probe"
     CLOUD_FAILED = "cloud_failed"
     CLOUD_CUT_OFF = "cloud_cut_off"
-    LOCAL_BUSY = "local_busy"  # refused: the local model's queue was full
+    LOCAL_BUSY = "local_busy"  # the local model's queue was full: quoted instead of drafted
+    ESCALATED = "escalated"  # a lookup the local model could not answer in words went to the cloud
 
 
 @dataclass(frozen=True)

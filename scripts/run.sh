@@ -61,9 +61,17 @@ $PY manage.py load_samples
 echo "Warming the local models (the intent classifier trains once, then is reused)…"
 $PY manage.py warm_models
 
-.venv/bin/gunicorn kb_assistant.wsgi -c kb_assistant/gunicorn_conf.py --bind "0.0.0.0:$PORT" --worker-class gthread --workers 2 --threads 8 \
+WEB_WORKERS=2
+rm -f "$KB_DATA_DIR"/run/web-*.ready
+.venv/bin/gunicorn kb_assistant.wsgi -c kb_assistant/gunicorn_conf.py --bind "0.0.0.0:$PORT" --worker-class gthread --workers $WEB_WORKERS --threads 8 \
   --timeout 300 --access-logfile "$KB_DATA_DIR/logs/web-access.log" >"$KB_DATA_DIR/logs/web.log" 2>&1 &
 pids+=($!)
+# Each web worker warms its models and asks a first question before it accepts requests.
+for _ in $(seq 600); do
+  [ "$(ls "$KB_DATA_DIR"/run/web-*.ready 2>/dev/null | wc -l)" -ge $WEB_WORKERS ] && break
+  kill -0 "${pids[-1]}" 2>/dev/null || { echo "The web server exited; see $KB_DATA_DIR/logs/web.log" >&2; exit 1; }
+  sleep 0.5
+done
 wait_for "The web server" curl -sf "http://127.0.0.1:$PORT/login/"
 
 cat <<MSG

@@ -22,6 +22,7 @@
   const stopButton = document.getElementById("stop");
   const csrfToken = composer.querySelector("[name=csrfmiddlewaretoken]").value;
   let controller = null;
+  let streaming = null; // the answer being written: its request and the text shown so far
 
   function element(tag, className, text) {
     const node = document.createElement(tag);
@@ -85,6 +86,7 @@
     scrollToEnd();
 
     controller = new AbortController();
+    streaming = { requestId: "", text };
     setBusy(true);
     try {
       const response = await fetch(composer.dataset.askUrl, {
@@ -96,6 +98,7 @@
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       for await (const { name, data } of serverEvents(response)) {
         if (name === "meta") {
+          streaming.requestId = data.request_id;
           extras.append(serverFragment(data.citations_html));
         } else if (name === "delta") {
           status.remove();
@@ -116,6 +119,7 @@
     } finally {
       answer.classList.remove("streaming");
       controller = null;
+      streaming = null;
       setBusy(false);
       input.focus();
     }
@@ -136,7 +140,18 @@
     }
   });
 
-  stopButton.addEventListener("click", () => controller?.abort());
+  // The server may have written more than arrived: it keeps exactly what this page shows.
+  stopButton.addEventListener("click", () => {
+    if (!controller) return;
+    const { requestId, text } = streaming;
+    controller.abort();
+    if (!requestId) return;
+    fetch(composer.dataset.stopUrl, {
+      method: "POST",
+      headers: { "X-CSRFToken": csrfToken },
+      body: new URLSearchParams({ request_id: requestId, shown: text.data }),
+    });
+  });
 
   // Feedback forms arrive with each answer, so listen on the list.
   list.addEventListener("submit", async (event) => {

@@ -15,11 +15,19 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from tests.processes import wait_until
 
 
-def start_llama_server(model_path: str, port: int, log_path) -> subprocess.Popen:
+def start_llama_server(
+    model_path: str,
+    port: int,
+    log_path,
+    *,
+    alias: str = "cloud-test-model",
+    threads: int = 1,
+    context: int = 4096,
+) -> subprocess.Popen:
     log = open(log_path, "ab")  # noqa: SIM115 - lives as long as the process
     process = subprocess.Popen(
-        [sys.executable, "-m", "llama_cpp.server", "--model", model_path, "--model_alias", "cloud-test-model",
-         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096", "--n_threads", "1"],
+        [sys.executable, "-m", "llama_cpp.server", "--model", model_path, "--model_alias", alias,
+         "--host", "127.0.0.1", "--port", str(port), "--n_ctx", str(context), "--n_threads", str(threads)],
         stdout=log,
         stderr=subprocess.STDOUT,
     )  # fmt: skip

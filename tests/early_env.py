@@ -1,12 +1,14 @@
 """Loaded by pytest before Django's settings (`-p tests.early_env` in pyproject.toml).
 
 Every test run gets its own data folder and its own Redis and Chroma ports, so the suite
-never touches `var/` or a developer's running services.
+never touches `var/` (but for reading the models installed in `var/models`) or a developer's
+running services.
 """
 
 import os
 import socket
 import tempfile
+from pathlib import Path
 
 
 def _free_port() -> int:
@@ -30,5 +32,14 @@ os.environ.update(
         "LOCAL_LLM_THREADS": "1",  # the loopback cloud server and the worker share the two cores
     }
 )
-for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL", "DATABASE_URL", "DJANGO_SECRET_KEY", "LOCAL_LLM_PATH"):
+# Models are installed once (`make install`) into the project's own folder, not per run.
+os.environ.setdefault("LOCAL_MODELS_DIR", str(Path(__file__).resolve().parent.parent / "var" / "models"))
+for name in (
+    "OPENAI_API_KEY",
+    "OPENAI_BASE_URL",
+    "DATABASE_URL",
+    "DJANGO_SECRET_KEY",
+    "LOCAL_LLM_PATH",
+    "LOCAL_LLM_MODEL",
+):
     os.environ.pop(name, None)

@@ -6,6 +6,7 @@ user-visible path also has a test against the real services."""
 import hashlib
 import math
 import re
+import time
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -102,12 +103,13 @@ def _matches(metadata: dict[str, Any], where: dict[str, Any]) -> bool:
 @dataclass
 class ScriptedBackend:
     """A chat backend that streams a fixed reply word by word, or fails as told: before the
-    first word (`fail_at=0`) or after some words."""
+    first word (`fail_at=0`) or after some words; `seconds_per_word` paces it like a slow model."""
 
     reply: str = "The answer."
     name: str = "scripted-model"
     failure: BackendError | None = None
     fail_at: int = 0
+    seconds_per_word: float = 0.0
     calls: list[list[Message]] = field(default_factory=list)
 
     def stream(self, messages: Sequence[Message], *, max_tokens: int, temperature: float) -> Completion:
@@ -120,6 +122,7 @@ class ScriptedBackend:
     def _words(self, usage: Usage) -> Generator[str, None, None]:
         words = re.findall(r"\S+\s*", self.reply)
         for n, word in enumerate(words, 1):
+            time.sleep(self.seconds_per_word)
             yield word
             if self.failure is not None and n == self.fail_at:
                 raise self.failure

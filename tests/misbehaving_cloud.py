@@ -23,8 +23,11 @@ class _Server(ThreadingHTTPServer):
 
 
 class MisbehavingCloud:
-    def __init__(self, *, answer: str = ANSWER, pieces_before_trouble: int = 3) -> None:
+    def __init__(
+        self, *, answer: str = ANSWER, pieces_before_trouble: int = 3, seconds_per_piece: float = 0.0
+    ) -> None:
         self.answer = answer
+        self.seconds_per_piece = seconds_per_piece  # "ok" streams as slowly as a model on a busy CPU
         self.pieces_before_trouble = pieces_before_trouble
         self.mode = "ok"
         self.arrivals: list[float] = []  # time.monotonic() of each chat request
@@ -74,6 +77,7 @@ class MisbehavingCloud:
                 pieces = cloud.pieces()
                 if mode == "ok":
                     for piece in pieces:
+                        time.sleep(cloud.seconds_per_piece)
                         self._event(_chunk(model, {"content": piece}))
                     self._event(_chunk(model, {}, finish_reason="stop"))
                     self._event("[DONE]")

@@ -8,6 +8,11 @@ class QuestionForm(forms.Form):
     question = forms.CharField(max_length=QUESTION_MAX_CHARS, strip=True)
 
 
+class StopForm(forms.Form):
+    request_id = forms.CharField(max_length=32)
+    shown = forms.CharField(required=False, strip=False)  # the answer's text as the page showed it
+
+
 class RenameForm(forms.Form):
     title = forms.CharField(max_length=120, strip=True, label=_("Title"))
 

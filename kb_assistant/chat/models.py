@@ -46,6 +46,11 @@ class Message(models.Model):
 
     class Meta:
         ordering = ["created_at", "pk"]
+        constraints = [  # a Stop and the end of the stream may both save an answer: it is one
+            models.UniqueConstraint(
+                fields=["request_id"], condition=~models.Q(request_id=""), name="one_answer_per_request"
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.role}: {self.text[:40]}"

@@ -31,7 +31,7 @@ from router.budget import DailyBudget
 from router.config import router_config
 from router.cost import estimate_tokens
 from router.errors import OverBudget
-from router.events import Busy, Delta, Done, Event, Failed, Meta, Notice
+from router.events import Delta, Done, Event, Failed, Meta, Notice
 from router.trace import Trace
 
 MODEL_ID = "hybrid-kb"
@@ -52,11 +52,9 @@ class ApiError(Exception):
         type: str = "invalid_request_error",  # OpenAI's field name
         param: str | None = None,
         code: str | None = None,
-        retry_after: int | None = None,
     ) -> None:
         super().__init__(message)
         self.status, self.type, self.param, self.code = status, type, param, code
-        self.retry_after = retry_after
 
     def body(self) -> dict[str, Any]:
         return {"error": {"message": str(self), "type": self.type, "param": self.param, "code": self.code}}
@@ -67,8 +65,6 @@ class ApiError(Exception):
             response["WWW-Authenticate"] = "Bearer"
         if self.status == 429:
             response["x-should-retry"] = "false"  # the budget resets tomorrow; SDK retries cannot help
-        if self.retry_after is not None:
-            response["Retry-After"] = str(self.retry_after)  # the openai SDK waits this long before retrying
         return response
 
 
@@ -90,7 +86,7 @@ def chat_completions(request: HttpRequest) -> HttpResponse:
         ask = pipeline.AskRequest(
             question=completion.question, user=user, channel="api", history=completion.history
         )
-        events = _admitted(pipeline.run(ask))
+        events = pipeline.run(ask)
     except ApiError as error:
         return error.response()
     if completion.stream:
@@ -196,27 +192,6 @@ def _text(content: Any, index: int) -> str:
     if content is None:
         return ""
     raise ApiError(400, f"messages[{index}].content must be a string or text parts.", param=f"messages[{index}].content")  # fmt: skip
-
-
-def _admitted(events: Generator[Event, None, None]) -> Generator[Event, None, None]:
-    """The request's events, once it is past the local model's queue: read here, before the
-    response starts, up to the first event after Meta, so that a refusal can still be a 503
-    with Retry-After (the SDK's own retry then waits as long as it says)."""
-    read: list[Event] = []
-    for event in events:
-        if isinstance(event, Busy):
-            events.close()  # writes the audit record of the refusal
-            raise ApiError(503, event.message, type="server_error", code="overloaded", retry_after=event.retry_after_seconds)  # fmt: skip
-        read.append(event)
-        if not isinstance(event, Meta):
-            break
-    return _replayed(read, events)
-
-
-def _replayed(read: list[Event], rest: Generator[Event, None, None]) -> Generator[Event, None, None]:
-    with closing(rest):
-        yield from read
-        yield from rest
 
 
 def _complete(events: Iterator[Event]) -> JsonResponse:

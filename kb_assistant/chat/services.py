@@ -113,7 +113,8 @@ def message_create(*, conversation: Conversation, role: str, text: str, **fields
 @transaction.atomic
 def _answer_save(*, conversation: Conversation, answer: _Answer, mapping: PlaceholderMap) -> Message | None:
     """None when the conversation was deleted (another tab) while the answer was written:
-    there is nowhere to keep it, and the request's audit record holds it anyway."""
+    there is nowhere to keep it, and the request's audit record holds it anyway. When the
+    user's Stop was saved first, the answer keeps the text they saw."""
     conversation.placeholder_map = mapping.to_dict()
     conversation.updated_at = timezone.now()
     kept = Conversation.objects.filter(pk=conversation.pk).update(
@@ -121,14 +122,41 @@ def _answer_save(*, conversation: Conversation, answer: _Answer, mapping: Placeh
     )
     if not kept:
         return None
-    return message_create(
+    fields = {"text": answer.text, "route": answer.route, "meta": answer.meta}
+    if not answer.request_id:  # stopped before the pipeline named the request
+        return message_create(conversation=conversation, role=Role.ASSISTANT, **fields)
+    message, created = Message.objects.get_or_create(
+        conversation=conversation, role=Role.ASSISTANT, request_id=answer.request_id, defaults=fields
+    )
+    if not created:
+        message.text = _as_shown(answer.text, message.text)
+        message.route, message.meta = answer.route, {**answer.meta, "stopped": True}
+        message.save(update_fields=["text", "route", "meta"])
+    return message
+
+
+@transaction.atomic
+def answer_stop(*, conversation: Conversation, request_id: str, shown: str) -> Message:
+    """The user pressed Stop having read `shown`: the answer is kept as it was on their
+    screen, not as far as the server got before it noticed. Whichever of this and the
+    stream's own save comes second keeps the shorter text."""
+    message, created = Message.objects.get_or_create(
         conversation=conversation,
         role=Role.ASSISTANT,
-        text=answer.text,
-        request_id=answer.request_id,
-        route=answer.route,
-        meta=answer.meta,
+        request_id=request_id,
+        defaults={"text": shown, "meta": {"citations": [], "notices": [], "stopped": True}},
     )
+    if not created:
+        message.text = _as_shown(message.text, shown)
+        message.meta = {**message.meta, "stopped": True}
+        message.save(update_fields=["text", "meta"])
+    return message
+
+
+def _as_shown(answer: str, shown: str) -> str:
+    """What was shown, when it is how the answer begins; a text the answer never had is
+    ignored (the page cannot make the assistant say something it did not)."""
+    return shown if answer.startswith(shown) else answer
 
 
 def _title_from(question: str) -> str:

@@ -8,6 +8,7 @@ urlpatterns = [
     path("new/", views.conversation_new, name="new"),
     path("c/<int:pk>/", views.conversation_detail, name="conversation"),
     path("c/<int:pk>/ask/", views.conversation_ask_view, name="ask"),
+    path("c/<int:pk>/stop/", views.answer_stop_view, name="stop"),
     path("c/<int:pk>/rename/", views.conversation_rename_view, name="rename"),
     path("c/<int:pk>/delete/", views.conversation_delete_view, name="delete"),
     path("answers/<int:pk>/feedback/", views.message_feedback_view, name="feedback"),

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from kb_assistant.accounts.models import api_token_create
-from kb_assistant.chat.forms import FeedbackForm, QuestionForm, RenameForm, TokenForm
+from kb_assistant.chat.forms import FeedbackForm, QuestionForm, RenameForm, StopForm, TokenForm
 from kb_assistant.chat.selectors import (
     api_token_list,
     citation_passage,
@@ -25,6 +25,7 @@ from kb_assistant.chat.selectors import (
 )
 from kb_assistant.chat.services import (
     Saved,
+    answer_stop,
     api_token_revoke,
     conversation_ask,
     conversation_create,
@@ -34,7 +35,7 @@ from kb_assistant.chat.services import (
 )
 from kb_assistant.chat.sse import sse_event, sse_response
 from kb_assistant.security import strict_csp
-from router.events import Busy, Delta, Event, Failed, Meta, Notice
+from router.events import Delta, Event, Failed, Meta, Notice
 
 
 def _js_labels() -> dict[str, str]:
@@ -110,12 +111,19 @@ def _chat_events(request: HttpRequest, events: Iterator[Event | Saved]) -> Itera
                     yield sse_event(
                         {"text": event.text}, event="delta" if isinstance(event, Delta) else "notice"
                     )
-                case Busy():  # the message says when to retry; the seconds are there for scripts
-                    yield sse_event(
-                        {"message": event.message, "retry_after": event.retry_after_seconds}, event="error"
-                    )
                 case Failed():
                     yield sse_event({"message": event.message}, event="error")
+
+
+@login_required
+@require_POST
+def answer_stop_view(request: HttpRequest, pk: int) -> JsonResponse:
+    conversation = conversation_get(owner=request.user, pk=pk)
+    form = StopForm(request.POST)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors}, status=400)
+    message = answer_stop(conversation=conversation, **form.cleaned_data)
+    return JsonResponse({"kept_chars": len(message.text)})
 
 
 @login_required

@@ -1,6 +1,8 @@
-"""Under load the web tier bounds its local-model queue: over real HTTP against the running
-app, with the real small model. Another user's answer is simulated by a real generation that
-holds the model (the live server shares this process, and so the model and its queue)."""
+"""Under load the web tier bounds its local-model queue, and a question beyond the bound is
+still answered at once, with the passages quoted instead of a draft: over real HTTP against
+the running app, with the real small model. Another user's answer is simulated by a real
+generation that holds the model (the live server shares this process, and so the model and
+its queue)."""
 
 import re
 import threading
@@ -26,7 +28,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 MODEL_QUESTION = "How many days of annual leave do I get?"
 # Two parts: the local route quotes the passages for each without asking the model.
 QUOTED_QUESTION = "How many days of annual leave do I get, and what is the daily allowance in Europe?"
-QUICK_SECONDS = 5.0  # a refusal costs the local stages only, on a shared two-core machine
+QUICK_SECONDS = 5.0  # the local stages only, on a shared two-core machine
 
 
 @contextmanager
@@ -48,40 +50,26 @@ def sdk(live_server, user) -> openai.OpenAI:
 
 
 def streamed(client: openai.OpenAI, question: str) -> dict:
-    """What one streaming client saw: the answer, or the refusal, and how long it took."""
+    """What one streaming client saw, and how long it took."""
     started = time.monotonic()
-    try:
-        chunks = list(
-            client.chat.completions.create(
-                model="hybrid-kb", messages=[{"role": "user", "content": question}], stream=True
-            )
+    chunks = list(
+        client.chat.completions.create(
+            model="hybrid-kb", messages=[{"role": "user", "content": question}], stream=True
         )
-    except openai.APIStatusError as error:
-        return {
-            "status": error.status_code,
-            "headers": error.response.headers,
-            "seconds": time.monotonic() - started,
-        }
+    )
     text = "".join(c.choices[0].delta.content or "" for c in chunks if c.choices)
-    return {
-        "status": 200,
-        "text": text,
-        "kb": chunks[0].model_extra["kb"],
-        "seconds": time.monotonic() - started,
-    }
+    return {"text": text, "kb": chunks[0].model_extra["kb"], "seconds": time.monotonic() - started}
 
 
-def refused_records() -> list[AuditRecord]:
+def busy_records() -> list[AuditRecord]:
     return [
         r
-        for r in AuditRecord.objects.filter(kind="request", failed=True)
+        for r in AuditRecord.objects.filter(kind="request", failed=False)
         if "local_busy" in r.detail["reason_codes"]
     ]
 
 
-def test_beyond_the_bound_api_clients_get_503_with_retry_after_at_once_and_the_others_answer(
-    live_server, handbook, alice, settings
-):
+def test_beyond_the_bound_api_clients_get_the_quoted_passages_at_once(live_server, handbook, alice, settings):
     settings.LOCAL_LLM_QUEUE, settings.LOCAL_LLM_QUEUE_WAIT_SECONDS = 1, 60
     client = sdk(live_server, alice)
     results: list[dict] = []
@@ -97,37 +85,36 @@ def test_beyond_the_bound_api_clients_get_503_with_retry_after_at_once_and_the_o
         deadline = time.monotonic() + 60
         while len(results) < 2 and time.monotonic() < deadline:
             time.sleep(0.05)
-        refused = list(results)
+        quick = list(results)
     for thread in threads:
         thread.join(120)
 
-    assert [r["status"] for r in refused] == [503, 503]
-    for refusal in refused:
-        assert refusal["seconds"] < QUICK_SECONDS
-        assert int(refusal["headers"]["retry-after"]) >= 1
-    answered = [r for r in results if r["status"] == 200]
-    assert len(answered) == 1 and answered[0]["text"].strip() and answered[0]["kb"]["route"] == "local"
-    assert len(refused_records()) == 2
+    assert len(quick) == 2 and len(results) == 3
+    for seen in quick:
+        assert seen["seconds"] < QUICK_SECONDS and "25" in seen["text"] and "[1]" in seen["text"]
+        assert seen["kb"]["route"] == "local"
+    assert len(busy_records()) == 2
 
 
-def test_a_non_streaming_client_is_refused_the_same_way(live_server, handbook, alice, settings):
+def test_a_non_streaming_client_gets_the_quotes_the_same_way(live_server, handbook, alice, settings):
     settings.LOCAL_LLM_QUEUE = 0
-    with model_busy(), pytest.raises(openai.APIStatusError) as refused:
-        sdk(live_server, alice).chat.completions.create(
+    with model_busy():
+        completion = sdk(live_server, alice).chat.completions.create(
             model="hybrid-kb", messages=[{"role": "user", "content": MODEL_QUESTION}]
         )
-    assert refused.value.status_code == 503 and refused.value.response.headers["retry-after"]
-    assert refused.value.body["code"] == "overloaded" and "retry in" in refused.value.body["message"]
+    assert "25" in completion.choices[0].message.content
+    assert any("quoted instead" in reason for reason in completion.model_extra["kb"]["reasons"])
 
 
 def test_answers_that_need_no_model_come_while_it_is_busy(live_server, handbook, alice, settings):
     settings.LOCAL_LLM_QUEUE = 0
     with model_busy():
         seen = streamed(sdk(live_server, alice), QUOTED_QUESTION)
-    assert seen["status"] == 200 and "25 days" in seen["text"] and seen["seconds"] < QUICK_SECONDS
+    assert "25 days" in seen["text"] and seen["seconds"] < QUICK_SECONDS
+    assert busy_records() == [], "a two-part question never asks the model"
 
 
-def test_the_chat_page_says_busy_and_when_to_retry_after_showing_the_sources(
+def test_the_chat_page_answers_with_the_sources_while_the_model_is_busy(
     live_server, handbook, alice, settings
 ):
     settings.LOCAL_LLM_QUEUE = 0
@@ -146,11 +133,8 @@ def test_the_chat_page_says_busy_and_when_to_retry_after_showing_the_sources(
             )
         took = time.monotonic() - started
 
-    events = re.findall(r"^event: (\w+)$", response.text, flags=re.MULTILINE)
-    assert response.status_code == 200 and events == ["meta", "error", "done"]
-    assert (
-        f"/chat/citation/d{handbook['leave'].pk}-v" in response.text
-    )  # the cited passage, before the refusal
-    assert re.search(r"busy with other questions; please retry in \d+ s", response.text)
+    events = set(re.findall(r"^event: (\w+)$", response.text, flags=re.MULTILINE))
+    assert response.status_code == 200 and events == {"meta", "delta", "done"}
+    assert f"/chat/citation/d{handbook['leave'].pk}-v" in response.text
     assert took < QUICK_SECONDS
-    assert len(refused_records()) == 1
+    assert len(busy_records()) == 1

@@ -1,5 +1,5 @@
-"""The local model's queue on its own: one turn at a time, a bounded line, a deadline, and a
-retry estimate. Real threads, no model (the HTTP stories are in tests/chat/test_admission.py)."""
+"""The local model's queue on its own: one turn at a time, a bounded line and a deadline.
+Real threads, no model (the HTTP stories are in tests/chat/test_admission.py)."""
 
 import threading
 import time
@@ -54,7 +54,7 @@ def test_the_next_request_waits_for_its_turn_and_then_gets_it():
     assert order == ["first", "second"] and outcome == [None]
 
 
-def test_beyond_the_bound_a_request_is_refused_at_once_with_a_time_to_retry():
+def test_beyond_the_bound_a_request_is_refused_at_once():
     queue = ModelQueue(QueueLimits(waiting=1, wait_seconds=3))
     with queue.turn():
         waiter, waited = in_thread(lambda: served(queue))
@@ -66,8 +66,7 @@ def test_beyond_the_bound_a_request_is_refused_at_once_with_a_time_to_retry():
     waiter.join(5)
 
     assert took < 0.1 and waited == ["served"]
-    # No turn has been timed yet, so each request ahead counts as a whole deadline.
-    assert refused.value.retry_after_seconds == 6 and "already wait" in str(refused.value)
+    assert "already wait" in str(refused.value)
 
 
 def test_a_request_that_waits_past_the_deadline_is_refused_and_leaves_the_line():
@@ -106,4 +105,4 @@ def test_with_no_line_allowed_only_the_holder_is_served():
     queue = ModelQueue(QueueLimits(waiting=0, wait_seconds=5))
     with queue.turn(), pytest.raises(LocalModelBusy) as refused:
         served(queue)
-    assert refused.value.retry_after_seconds >= 1
+    assert "already wait" in str(refused.value)

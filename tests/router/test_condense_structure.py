@@ -51,7 +51,12 @@ def quoted_answer(question: str, condensed: CondensedContext) -> tuple[str, Scri
     backend = ScriptedBackend(reply="Zebras migrate across Antarctica every winter.")
     answer = "".join(
         local_answer(
-            question=question, intent="general", condensed=condensed, backend=backend, config=router_config()
+            question=question,
+            intent="general",
+            condensed=condensed,
+            backend=backend,
+            config=router_config(),
+            drafts_chinese=True,
         )
     )
     return answer, backend

@@ -76,6 +76,7 @@ def make_deps(
         index=index,
         intents=KeywordIntents({"hello": "chitchat"}, default="finance"),
         local=local or ScriptedBackend("Trips abroad need approval from the department director."),
+        local_writes_chinese=False,
         cloud=CloudGate(cloud, breaker),
         directory=UserDirectory(clock=clock),
         rules=AdminRules(),
@@ -207,3 +208,43 @@ def test_an_outsider_retrieves_nothing_and_is_told_so(index, clock, oscar):
 
     assert trace.retrieved == [] and meta.citations == []
     assert ReasonCode.OFFLINE in trace.reason_codes and "could not find" in trace.answer
+
+
+LOOKUP = "Who approves trips abroad?"
+
+
+def test_a_lookup_the_local_model_cannot_answer_in_words_goes_on_to_the_cloud(index, clock, alice):
+    cloud = ScriptedBackend(CLOUD_REPLY)
+    local = ScriptedBackend("Zebras migrate across Antarctica every winter.")
+    events = events_of(make_deps(index, clock, cloud=cloud, local=local), LOOKUP, alice)
+    trace = events[-1].trace
+
+    assert local.calls and len(cloud.calls) == 1, "the local draft strayed, so the cloud was asked"
+    assert trace.route == "cloud" and ReasonCode.ESCALATED in trace.reason_codes
+    assert ReasonCode.DIRECT_LOOKUP in trace.reason_codes
+    quotes, answer = trace.answer.split("In short: ")
+    assert quotes.startswith("Here is what your documents say:") and "[1]" in quotes
+    assert answer.startswith("Trips abroad need the director") and "Zebras" not in trace.answer
+    assert "Maria Gonzalez" not in str(cloud.calls[-1]), "the escalated payload is de-identified too"
+
+
+def test_a_lookup_answered_locally_in_supported_words_stays_local(index, clock, alice):
+    cloud = ScriptedBackend(CLOUD_REPLY)
+    local = ScriptedBackend("The CFO approves trips abroad above 5,000 EUR.")
+    trace, _ = ask(
+        AskRequest(question=LOOKUP, user=alice), deps=make_deps(index, clock, cloud=cloud, local=local)
+    )
+
+    assert trace.route == "local" and trace.reason_codes == [ReasonCode.DIRECT_LOOKUP]
+    assert cloud.calls == [] and "In short: The CFO approves trips abroad" in trace.answer
+
+
+def test_an_escalation_whose_cloud_fails_keeps_the_quotes(index, clock, alice):
+    cloud = ScriptedBackend(CLOUD_REPLY, failure=BackendUnavailable("connection refused"))
+    local = ScriptedBackend("Zebras migrate across Antarctica every winter.")
+    trace, _ = ask(
+        AskRequest(question=LOOKUP, user=alice), deps=make_deps(index, clock, cloud=cloud, local=local)
+    )
+
+    assert trace.route == "fallback" and ReasonCode.CLOUD_FAILED in trace.reason_codes
+    assert trace.answer.startswith("Here is what your documents say:") and "In short" not in trace.answer

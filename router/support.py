@@ -1,0 +1,201 @@
+"""Whether a drafted sentence says only what one cited passage says (issue 11).
+
+A small model's draft mixes what a passage says with what it does not: a fallback stated as
+the rule, a number with another unit, a "not" lost. So a sentence is supported only when one
+sentence of one passage (of a passage it cites, or of any when it cites none) holds all of it
+at once: its words mostly, each figure with what it counts, each name, the same negation,
+modality and hedging, and every condition the passage attaches to what it repeats.
+Scattered words across the context support nothing.
+
+Deterministic and fast (it runs per sentence while the draft streams): the context is read
+once per draft, each sentence once."""
+
+import functools
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ingestion.text import CELL_SEPARATOR, split_sentences
+from router.claims import (
+    Condition,
+    Quantity,
+    Reading,
+    content_terms,
+    has_condition,
+    names,
+    read,
+    unit_written_in,
+)
+
+# Sentences of one passage that may support one drafted sentence together. Measured on
+# bench/data/drafts_dev.jsonl: two let spliced sentences through ("…上午 9:00 到…苏州…报到").
+WINDOW = 1
+MIN_COVERAGE = 0.75  # of a sentence's content words, in the supporting stretch
+MIN_COVERAGE_CHINESE = 0.75  # of its character bigrams, which a paraphrase changes more
+
+_CITATION = re.compile(r"\[(\d+)\]")
+_PASSAGE_LINE = re.compile(r"^\[(\d+)\]\s?(.*)$")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    supported: bool
+    reason: str = ""  # why not: for logs, the bench and the tests
+
+
+def check(sentence: str, context: str) -> Verdict:
+    """Whether `sentence` is supported by one passage of `context` (lines "[n] text")."""
+    draft = read(_CITATION.sub("", sentence))
+    if not draft.terms:  # "The answer is no.": nothing a passage could be found to support
+        return Verdict(False, "it says nothing that a passage could support")
+    if draft.quantities and not any(q.near for q in draft.quantities):
+        return Verdict(False, "it gives a figure without saying what it is of")
+    passages = _passages(context)
+    cited = {int(n) for n in _CITATION.findall(sentence)}
+    if cited - passages.keys():
+        return Verdict(False, f"it cites [{min(cited - passages.keys())}], which the context does not have")
+    candidates = [passages[n] for n in sorted(cited)] if cited else list(passages.values())
+    best, best_coverage = "the context has nothing like it", -1.0
+    for sentences in candidates:
+        for start in range(len(sentences)):
+            for end in range(start + 1, min(start + WINDOW, len(sentences)) + 1):
+                reason, coverage = _unsupported(draft, sentences[start:end])
+                if not reason:
+                    return Verdict(True)
+                if coverage > best_coverage:
+                    best, best_coverage = reason, coverage
+    return Verdict(False, best)
+
+
+@functools.lru_cache(maxsize=64)
+def _passages(context: str) -> dict[int, tuple[Reading, ...]]:
+    """The context's passages by citation number, each as its sentences' readings."""
+    texts: dict[int, list[str]] = {}
+    number = 0
+    for line in context.splitlines():
+        numbered = _PASSAGE_LINE.match(line.strip())
+        if numbered:
+            number, line = int(numbered.group(1)), numbered.group(2)
+        texts.setdefault(number, []).append(line)
+    return {n: tuple(read(s) for s in split_sentences("\n".join(lines))) for n, lines in texts.items()}
+
+
+def _unsupported(draft: Reading, stretch: Sequence[Reading]) -> tuple[str, float]:
+    """Why `stretch` does not support `draft` ("" when it does), and how many of the
+    draft's words it holds."""
+    words = frozenset().union(*(s.terms for s in stretch))
+    coverage = len(draft.terms & words) / len(draft.terms) if draft.terms else 1.0
+    if coverage < (MIN_COVERAGE_CHINESE if draft.chinese else MIN_COVERAGE):
+        return f"only {coverage:.0%} of its words are in one passage", coverage
+    matches = []
+    for quantity in draft.quantities:
+        match = _matching(quantity, stretch)
+        if match is None:
+            return f"{_shown(quantity)} is not in the passage", coverage
+        matches.append(match)
+    if _figures_regrouped(draft.quantities, matches):
+        return "it puts together figures that the passage states of different things", coverage
+    lowered = " ".join(s.text.lower() for s in stretch)
+    missing = [name for name in sorted(set(names(draft.text))) if name not in lowered]
+    if missing:
+        return f"the passage does not name {missing[0]}", coverage
+    anchor = matches[0][0] if matches else max(stretch, key=lambda s: len(s.terms & draft.terms))
+    return _meaning_differs(draft, stretch) or _condition_dropped(draft, anchor, matches), coverage
+
+
+def _matching(quantity: Quantity, stretch: Sequence[Reading]) -> tuple[Reading, Quantity] | None:
+    """The figure of the stretch that is this one: same value, same kind, in a sentence that
+    says it of the same thing (most words of its clause)."""
+    for sentence in stretch:
+        if not _said_of_the_same(quantity, sentence):
+            continue
+        for found in sentence.quantities:
+            if abs(found.value - quantity.value) < 1e-9 * max(1.0, abs(quantity.value)) and _same_kind(
+                quantity, found, sentence
+            ):
+                return sentence, found
+    return None
+
+
+def _figures_regrouped(drafted: Sequence[Quantity], matches: list[tuple[Reading, Quantity]]) -> bool:
+    """Two figures of one drafted clause ("136 sacks in just 9 starts") that the passage
+    states in different clauses (136 career sacks; 5 sacks in 9 starts). A table row's
+    cells are read together."""
+    where: dict[int, set[tuple[int, int]]] = {}
+    for quantity, (sentence, found) in zip(drafted, matches, strict=True):
+        if not quantity.unit.startswith("date") and CELL_SEPARATOR not in sentence.text:
+            where.setdefault(quantity.clause, set()).add((id(sentence), found.clause))
+    return any(len(places) > 1 for places in where.values())
+
+
+def _said_of_the_same(quantity: Quantity, sentence: Reading) -> bool:
+    if quantity.unit.startswith("date") or quantity.unit == "clock" or len(quantity.near) < 2:
+        return True  # a date or a time is specific enough; one word is too little to judge by
+    return len(quantity.near & sentence.terms) * 2 >= len(quantity.near)
+
+
+def _same_kind(drafted: Quantity, found: Quantity, sentence: Reading) -> bool:
+    """Whether two equal figures count the same thing: 18 months is not 18 days, EUR 220 not
+    220 days; a unit the passage writes once for a range ("52,000 to 61,000 EUR") counts."""
+    if drafted.unit and found.unit:
+        return drafted.unit == found.unit
+    if drafted.unit:
+        return unit_written_in(drafted.unit, sentence.text)
+    return not drafted.noun or drafted.noun == found.noun or drafted.noun in sentence.terms
+
+
+def _shown(quantity: Quantity) -> str:
+    value = f"{quantity.value:g}"
+    return f"{value} {quantity.unit or quantity.noun}".strip()
+
+
+def _meaning_differs(draft: Reading, stretch: Sequence[Reading]) -> str:
+    """Each statement of the draft against the passage's statement that holds most of its
+    words: the same negation, and no obligation made of an option or the other way round."""
+    said = [statement for sentence in stretch for statement in sentence.statements]
+    for mine in draft.statements:
+        if not mine.terms or not said:
+            continue
+        theirs = max(said, key=lambda s: len(s.terms & mine.terms))
+        if mine.negated != theirs.negated:
+            return "it negates what the passage states" if mine.negated else "it drops the passage's negation"
+        if theirs.hedged and not mine.hedged:
+            return "it states as certain what the passage only thinks possible"
+        if mine.must and not theirs.must and theirs.may:
+            return "it makes an obligation of what the passage allows"
+        if mine.may and not mine.must and theirs.must and not theirs.may:
+            return "it makes an option of what the passage requires"
+    return ""
+
+
+def _condition_dropped(draft: Reading, anchor: Reading, matches: list[tuple[Reading, Quantity]]) -> str:
+    """A fact the passage states only under a condition, repeated without the condition; or
+    the condition itself stated as a fact ("the line manager has approved it")."""
+    if not has_condition(draft.text):
+        for condition in anchor.conditions:
+            if draft.terms and len(draft.terms & condition.terms) * 2 > len(draft.terms):
+                return f"it states the passage's condition as a fact ({condition.text})"
+    for condition in _conditions_over(draft, anchor, matches):
+        shared = draft.terms & condition.terms
+        cued = has_condition(draft.text) and (shared or not condition.terms)
+        if not cued and (not condition.terms or len(shared) * 2 < len(condition.terms)):
+            return f"it leaves out the passage's condition ({condition.text})"
+    return ""
+
+
+def _conditions_over(
+    draft: Reading, anchor: Reading, matches: list[tuple[Reading, Quantity]]
+) -> list[Condition]:
+    """The conditions that govern what the draft repeats: those over its figures, or, for a
+    sentence without figures, those over the clause that holds most of its words."""
+    if matches:
+        return [
+            c for sentence, found in matches for c in sentence.conditions if c.start <= found.start < c.end
+        ]
+
+    return [
+        c
+        for c in anchor.conditions
+        if len(draft.terms & content_terms(anchor.text[c.start : c.end])) * 2
+        >= len(draft.terms & anchor.terms)
+    ]

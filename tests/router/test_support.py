@@ -1,0 +1,164 @@
+"""A drafted sentence is released only when one cited passage supports each of its claims:
+figures with what they count, dates, amounts, names, negation and modality, and the
+conditions the passage attaches. English and Chinese."""
+
+import pytest
+
+from router.answers import grounded_sentences
+from router.support import check
+
+CONTRACT = (
+    "[1] The warranty period is 24 months from delivery. The Supplier repairs or replaces defective goods "
+    "within 10 business days of notice.\n"
+    "[2] Term: Warranty · Standard position: 24 months · Fallback (needs Legal approval): 18 months\n"
+    "[3] Trips with an estimated total cost above EUR 5,000 also need the approval of the Chief Financial "
+    "Officer. The limit per night in London is EUR 220. Carried-over days must be taken by 31 March. "
+    "Questions about this policy go to Priya Raman. Verbal approval is not enough. "
+    "Employees may work remotely for up to 2 days per week. If more than 2% of a lot is defective, "
+    "Northwind may reject the whole lot."
+)
+HANDBOOK_ZH = (
+    "[1] 试用期为 6 个月。入职满 3 个月时，直属上级会与你进行一次中期沟通。\n"
+    "[2] 学习基金：每人每年 5,000 元。审批人应在收到单据后 3 个工作日内完成审批。"
+    "合同自 2026 年 1 月 1 日起生效。入职专员：李娜。口头申请无效，不得拆分报销。员工必须在入职后 7 天内完成培训。"
+    "经首席财务官电话或邮件批准后可先行付款，但须在 2 个工作日内补办审批手续。"
+)
+
+
+def released(draft: str, context: str) -> str:
+    """What the reader would see of the draft, streamed in small pieces."""
+    return "".join(grounded_sentences((draft[i : i + 4] for i in range(0, len(draft), 4)), context))
+
+
+def test_the_issues_warranty_draft_never_shows_the_fallback_as_the_rule():
+    draft = "The Supplier has a 18-month warranty period [2]. The warranty period is 24 months [1]."
+
+    assert released(draft, CONTRACT) == ""
+    assert not check("The warranty is 18 months [2].", CONTRACT).supported
+    assert "condition" in check("The warranty is 18 months [2].", CONTRACT).reason
+
+
+def test_the_fallback_with_its_condition_is_supported():
+    assert check("With Legal approval, the warranty can be 18 months [2].", CONTRACT).supported
+    assert check("The warranty period is 24 months from delivery [1].", CONTRACT).supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "supported"),
+    [
+        ("The warranty period is 24 months [1].", True),
+        ("The warranty period is 18 months [1].", False),
+        ("The warranty period is 24 days [1].", False),  # the same number, another unit
+        ("The hotel limit in London is EUR 220 per night.", True),
+        ("The hotel limit in London is 220 days per night.", False),
+        ("The hotel limit in London is USD 220 per night.", False),  # another currency
+        ("Trips above EUR 5000 need the approval of the Chief Financial Officer.", True),
+        ("Trips above EUR 50,000 need the approval of the Chief Financial Officer.", False),
+        ("If more than 2% of a lot is defective, Northwind may reject the whole lot.", True),
+        ("If more than 5% of a lot is defective, Northwind may reject the whole lot.", False),
+    ],
+)
+def test_figures_must_match_in_value_and_in_what_they_count(sentence, supported):
+    assert check(sentence, CONTRACT).supported is supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "supported"),
+    [
+        ("试用期为六个月。", True),  # Chinese numerals read as numbers
+        ("试用期为 3 个月。", False),  # 3 months is in the passage, but said of something else
+        ("学习基金每人每年五千元。", True),
+        ("学习基金每人每年五万元。", False),
+        ("学习基金每人每年 5,000 美元。", False),
+        ("审批人应在收到单据后三个工作日内完成审批。", True),
+        ("审批人应在收到单据后 3 个月内完成审批。", False),
+    ],
+)
+def test_chinese_figures_must_match_too(sentence, supported):
+    assert check(sentence, HANDBOOK_ZH).supported is supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "supported"),
+    [
+        ("Carried-over days must be taken by 31 March.", CONTRACT, True),
+        ("Carried-over days must be taken by March 31.", CONTRACT, True),
+        ("Carried-over days must be taken by 30 March.", CONTRACT, False),
+        ("Carried-over days must be taken by 31 May.", CONTRACT, False),
+        ("合同自 2026 年 1 月 1 日起生效。", HANDBOOK_ZH, True),
+        ("合同自 2026 年 3 月 1 日起生效。", HANDBOOK_ZH, False),
+        ("合同自 2025 年 1 月 1 日起生效。", HANDBOOK_ZH, False),
+    ],
+)
+def test_dates_must_match(sentence, context, supported):
+    assert check(sentence, context).supported is supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "supported"),
+    [
+        ("Questions about this policy go to Priya Raman.", CONTRACT, True),
+        ("Questions about this policy go to Maria Gonzalez.", CONTRACT, False),
+        ("Trips above EUR 5,000 also need the approval of the Head of Legal.", CONTRACT, False),
+        ("入职专员是李娜。", HANDBOOK_ZH, True),
+        ("入职专员是王芳。", HANDBOOK_ZH, False),
+    ],
+)
+def test_people_and_organisations_must_be_named_in_the_passage(sentence, context, supported):
+    assert check(sentence, context).supported is supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "supported"),
+    [
+        ("Verbal approval is not enough.", CONTRACT, True),
+        ("Verbal approval is enough.", CONTRACT, False),
+        ("Trips above EUR 5,000 do not need the approval of the Chief Financial Officer.", CONTRACT, False),
+        ("Employees may work remotely for up to 2 days per week.", CONTRACT, True),
+        ("Employees must work remotely for up to 2 days per week.", CONTRACT, False),
+        ("口头申请无效。", HANDBOOK_ZH, True),
+        ("口头申请有效。", HANDBOOK_ZH, False),
+        ("员工必须在入职后 7 天内完成培训。", HANDBOOK_ZH, True),
+        ("员工无需在入职后 7 天内完成培训。", HANDBOOK_ZH, False),
+        ("员工可以在入职后 7 天内完成培训。", HANDBOOK_ZH, False),
+    ],
+)
+def test_negation_and_modality_must_match(sentence, context, supported):
+    assert check(sentence, context).supported is supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "supported"),
+    [
+        ("If more than 2% of a lot is defective, Northwind may reject it.", CONTRACT, True),
+        ("Northwind may reject the whole lot.", CONTRACT, False),
+        ("经首席财务官批准后可先行付款，须在 2 个工作日内补办审批手续。", HANDBOOK_ZH, True),
+        ("可以先行付款，但须在 2 个工作日内补办审批手续。", HANDBOOK_ZH, False),
+    ],
+)
+def test_a_fact_stated_under_a_condition_keeps_its_condition(sentence, context, supported):
+    assert check(sentence, context).supported is supported
+
+
+def test_scattered_words_from_different_passages_support_nothing():
+    # Every word is somewhere in the context, but no one passage says this.
+    assert not check("The Supplier repairs defective goods in London within 24 months.", CONTRACT).supported
+
+
+def test_a_sentence_must_be_supported_by_the_passage_it_cites():
+    assert check("The warranty period is 24 months [1].", CONTRACT).supported
+    assert not check("The limit per night in London is EUR 220 [1].", CONTRACT).supported
+    assert not check("The warranty period is 24 months [7].", CONTRACT).supported
+
+
+def test_a_supported_draft_streams_until_its_first_unsupported_sentence():
+    draft = (
+        "The warranty period is 24 months from delivery [1]. The Supplier repairs defective goods within "
+        "10 business days [1]. Defective goods are repaired within 30 days."
+    )
+
+    shown = released(draft, CONTRACT)
+
+    assert shown.startswith("The warranty period is 24 months")
+    assert "10 business days" in shown
+    assert "30 days" not in shown
