@@ -18,6 +18,7 @@ the figures to quote use every question and paragraph).
 
 import argparse
 import json
+import os
 import random
 import sys
 import time
@@ -27,7 +28,10 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _setup import django_in_temp_dir
 
-EVAL = Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+# The public data sets beside the project (KB_EVAL_DIR for another copy, or a test's own).
+EVAL = Path(
+    os.environ.get("KB_EVAL_DIR") or Path(__file__).resolve().parent.parent.parent / "shared" / "eval"
+)
 SETS = ("xquad-en", "xquad-zh", "cmrc")
 TOP_K = 5
 TARGETS = {"condensed_gold_share": 0.92, "size_ratio": 8}
