@@ -89,6 +89,10 @@ _ZH_BEFORE = (
     "抄送", "通知", "提醒", "告诉", "一下",
     "部的", "组的", "处的", "科的", "团队的", "中心的", "办的",
 )  # fmt: skip
+# Cues that also join everyday words ("德国语言和文学", "由王朝统治"): they make a slot, but an
+# everyday word after them stays that word.
+_ZH_WEAK_BEFORE = ("与", "和", "给", "由", "致", "请")
+_ZH_STRONG_BEFORE = tuple(cue for cue in _ZH_BEFORE if cue not in _ZH_WEAK_BEFORE)  # 发给 stays strong
 _ZH_TITLE_AFTER = ("先生", "女士", "小姐", "经理", "总监", "主管", "同学", "老师", "同志")
 _ZH_AFTER = (
     "的", "说", "已", "将", "负责", "提交", "于", "在", "电话", "手机", "邮箱", "审批", "确认", "签字", "申请", "联系",
@@ -330,7 +334,7 @@ def _chinese(text: str) -> Iterator[Span]:
         if not CJK_CHAR.match(char):
             continue
         surname = text[index : index + 2] if text[index : index + 2] in names.zh_family else char
-        if surname not in names.zh_family:
+        if surname not in names.zh_family or _counted(text, index):  # 第11任, 1万石, 三张
             continue
         before = text[max(0, index - _CUE_WINDOW) : index].rstrip(_ZH_CUE_GAP)
         after_role = before.rstrip("是为").endswith(_ZH_ROLES)  # 负责人是佟悦
@@ -354,7 +358,8 @@ def _chinese(text: str) -> Iterator[Span]:
         if end is None:
             continue
         titled = text.startswith(_ZH_TITLE_AFTER, end)
-        if cued_before or titled or not is_everyday_word(text[index:end]):  # 明天出差 is tomorrow
+        strongly_cued = after_role or before.endswith(_ZH_STRONG_BEFORE)
+        if strongly_cued or titled or not is_everyday_word(text[index:end]):  # 明天出差 is tomorrow
             yield Span("PERSON", index, end, text[index:end])
 
 
@@ -395,7 +400,7 @@ def _chinese_titled(text: str) -> Iterator[Span]:
         start = index - 1 if familiar else index
         title = next((t for t in _ZH_TITLES if text.startswith(t, index + 1)), "" if familiar else None)
         in_slot = index == 0 or not CJK_CHAR.match(text[index - 1]) or text[:index].endswith(_ZH_BEFORE)
-        if title is None or not (familiar or in_slot):  # 张晓梅女士 is not 梅女士
+        if title is None or not (familiar or in_slot) or _counted(text, index):  # 张晓梅女士 is not 梅女士
             continue
         end = index + 1 + len(title)
         if familiar or end == len(text) or not CJK_CHAR.match(text[end]) or text.startswith(_ZH_AFTER, end):
@@ -403,7 +408,7 @@ def _chinese_titled(text: str) -> Iterator[Span]:
 
 
 def _counted(text: str, at: int) -> bool:
-    """ "一小张纸", "三小时": after a numeral 小 is "small", not a nickname."""
+    """ "一小张纸", "三小时", "第11任": after a numeral 小 is "small" and a surname a measure word."""
     return at > 0 and text[at - 1] in "一二三四五六七八九十两几半每0123456789"
 
 

@@ -76,6 +76,8 @@ def _candidates(text: str) -> Iterator[Span]:
             yield Span("ORG", match.start(), match.end(), match.group())
     for match in patterns["ZH"].finditer(text):
         start = _zh_start(match.group()) + match.start()
+        if start > 0 and text[start - 1].isdigit() and text[start] in "年月日号":  # 2007年越南…银行
+            start += 1
         value = text[start : match.end()]
         form = re.search(_ZH_FORMS, value)
         if form and len(value) - len(form.group()) >= 2 and not _ZH_GENERIC.match(value):

@@ -208,7 +208,15 @@ def test_a_masked_name_leaves_no_surname_behind(text, leftover):
         "The host this year is Berlin.",
         "明天出差的同事请提前报备。",
         "白天和晚上都有人值班。",
+        "他为德国语言和文学的发展做出了重大贡献。",  # 和 joins words too: 文学 stays literature
+        "他饰演第11任博士。",  # after a numeral a surname is a measure word
+        "封地加封1万石。",
     ],
 )
 def test_prose_about_secrets_and_companies_is_left_alone(text):
     assert find_personal_data(text) == []
+
+
+def test_a_date_before_a_company_is_not_part_of_its_name():
+    spans = find_personal_data("在2007年9月11日，该银行荣获2007年越南最佳零售银行奖。")
+    assert [(s.kind, s.value) for s in spans] == [("ORG", "越南最佳零售银行")]
