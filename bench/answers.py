@@ -130,7 +130,9 @@ def plain_rag(question: str, user, deps, config) -> dict:
 
     started = time.perf_counter()
     vector = deps.embedder.embed([question], kind="query")[0]
-    passages = retrieve(question=question, question_vector=vector, user=user, index=deps.index, limit=TOP_K)
+    passages = retrieve(
+        question=question, question_vector=vector, user=user, index=deps.index, limit=TOP_K
+    ).passages
     out = {"chunks": len(passages), "top_relevance": max((p.relevance for p in passages), default=None)}
     if not passages:  # the relevance rule found nothing: no call, as for the product
         return out | {

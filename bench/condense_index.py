@@ -113,7 +113,7 @@ def contexts(user, questions: list[tuple[str, str, list[str]]]) -> Iterator[tupl
             user=user,
             index=index,
             limit=TOP_K,
-        )
+        ).passages
         started = time.perf_counter()
         condensed = condense(
             question,

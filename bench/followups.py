@@ -79,7 +79,7 @@ def top_names(question: str, *, user, names: dict[int, str]) -> list[str]:
     passages = retrieve(
         question=question, question_vector=vector, user=user, index=deps.index,
         limit=TOP_K,
-    )  # fmt: skip
+    ).passages  # fmt: skip
     return [names.get(p.document_id, "") for p in passages]
 
 

@@ -46,10 +46,20 @@ def readers_for(group_ids: Iterable[int]) -> list[str]:
     return keys or [EVERYONE]
 
 
+def reader_keys(group_ids: Iterable[int]) -> list[str]:
+    """The reader keys a member of these groups holds: everyone's, and each group's."""
+    return [EVERYONE, *(f"g{g}" for g in sorted(group_ids))]
+
+
 def readers_filter(group_ids: Iterable[int]) -> dict[str, Any]:
     """A Chroma `where` clause matching chunks that a member of these groups may read."""
-    clauses = [{"readers": {"$contains": key}} for key in [EVERYONE, *(f"g{g}" for g in sorted(group_ids))]]
+    clauses = [{"readers": {"$contains": key}} for key in reader_keys(group_ids)]
     return clauses[0] if len(clauses) == 1 else {"$or": clauses}
+
+
+def may_read(chunk: "IndexedChunk", keys: Iterable[str]) -> bool:
+    """The index copy's word on access (the database has the last word, ingestion.selectors)."""
+    return not set(keys).isdisjoint(chunk.metadata.get("readers") or ())
 
 
 def chunk_id(document_id: int, version: int, position: int) -> str:
@@ -261,7 +271,7 @@ def index_query(*, embedding: Sequence[float], where: dict[str, Any], limit: int
         lambda: collection.query(
             query_embeddings=[list(embedding)],
             n_results=limit,
-            where=where,
+            where=where or None,  # {}: the whole index (Chroma refuses an empty clause)
             include=["documents", "metadatas", "distances"],
         )
     )

@@ -147,14 +147,19 @@ def _retrieve(job: _Job) -> list[RetrievedPassage]:
     trace = job.trace
     with trace.stage("retrieve") as detail:
         vector = job.deps.embedder.embed([job.request.question], kind="query")[0]
-        passages = retrieve(
+        retrieval = retrieve(
             question=job.request.question,
             question_vector=vector,
             user=job.request.user,
             index=job.deps.index,
             limit=job.config.retrieve_top_k,
         )
-        detail.update(chunks=len(passages), documents=len({p.document_id for p in passages}))
+        passages = retrieval.passages
+        detail.update(
+            chunks=len(passages),
+            documents=len({p.document_id for p in passages}),
+            withheld_by_access=retrieval.withheld_by_access,
+        )
     if trace.intent == "chitchat":
         passages = []
     elif trace.intent == "out_of_scope" and passages:

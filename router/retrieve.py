@@ -6,19 +6,28 @@ document the user may not read is never retrieved, condensed, sent or cited. A p
 sensitivity, which keeps restricted text off the cloud (router.policy), is the row's too:
 the copy on each chunk goes stale when the index misses an access change (ingestion.repair).
 
+The first lock is applied here, not in Chroma: its reader filter (a `$contains` over every
+chunk's reader list) costs about 30 ms at 10,000 chunks against 4 ms for the plain nearest
+search (docs/benchmarks.md). So the nearest SEARCH_WINDOW chunks of the whole index are
+fetched, those the user's reader keys do not open are dropped before anything reads them,
+and only when too few readable ones are left is Chroma asked again with its filter. The same
+search counts, for the audit, how many of the nearest the user's access withheld.
+
 Ranking: the nearest chunks by the embedder's cosine, reranked with BM25 among them
 (router.lexical.fused_scores). Whether any of them is relevant at all is
 router.relevance's to say, from the readable chunks only: when none is, nothing is
 returned and the answer is a plain "not found", the same whatever the user may not see.
 """
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from ingestion.selectors import readable_versions
-from ingestion.store import VectorIndex, readers_filter
+from ingestion.selectors import ReadableVersion, readable_versions
+from ingestion.store import IndexedChunk, VectorIndex, may_read, reader_keys, readers_filter
 from router.lexical import fused_scores, terms
 from router.relevance import NEAREST_CHUNKS, RELATIVE_FLOOR, coverage, margin, rule_for
+
+SEARCH_WINDOW = 4 * NEAREST_CHUNKS  # nearest of the whole index fetched before the reader filter
 
 
 @dataclass(frozen=True)
@@ -35,15 +44,38 @@ class RetrievedPassage:
     relevance: float = 0.0  # the cosine alone
 
 
+@dataclass(frozen=True)
+class Retrieval:
+    passages: list[RetrievedPassage]  # empty when nothing readable is relevant enough
+    withheld_by_access: (
+        int  # of the NEAREST_CHUNKS nearest in the whole index, how many the user may not read
+    )
+
+
 def retrieve(
     *, question: str, question_vector: Sequence[float], user, index: VectorIndex, limit: int
-) -> list[RetrievedPassage]:
+) -> Retrieval:
+    """The passages, and for the audit only (never shown, no titles) the count that access
+    withheld; a chunk of a superseded version is stale, not withheld."""
     group_ids = list(user.groups.values_list("id", flat=True))
-    hits = index.query(
-        embedding=question_vector, where=readers_filter(group_ids), limit=max(NEAREST_CHUNKS, limit)
-    )
-    rows = readable_versions(user=user, document_ids={h.document_id for h in hits})
+    wanted = max(NEAREST_CHUNKS, limit)
+    window = max(SEARCH_WINDOW, wanted)
+    nearest = index.query(embedding=question_vector, where={}, limit=window)
+    keys = reader_keys(group_ids)
+    hits = [h for h in nearest if may_read(h, keys)]
+    if len(hits) < wanted and len(nearest) == window:  # readable ones may lie beyond the window
+        hits = index.query(embedding=question_vector, where=readers_filter(group_ids), limit=wanted)
+    hits = hits[:wanted]
+    closest = nearest[:NEAREST_CHUNKS]
+    rows = readable_versions(user=user, document_ids={h.document_id for h in [*hits, *closest]})
+    withheld = sum(1 for h in closest if h.document_id not in rows)
     hits = [h for h in hits if h.document_id in rows and rows[h.document_id].version == h.version]
+    return Retrieval(_ranked_passages(question, hits, rows, limit), withheld)
+
+
+def _ranked_passages(
+    question: str, hits: list[IndexedChunk], rows: Mapping[int, ReadableVersion], limit: int
+) -> list[RetrievedPassage]:
     documents = [terms(_lexical_text(h.metadata.get("heading", ""), h.text)) for h in hits]
     rule = rule_for(question)
     cosines = [h.score or 0.0 for h in hits]

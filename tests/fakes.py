@@ -94,6 +94,8 @@ def _cosine(a: Sequence[float], b: Sequence[float]) -> float:
 
 
 def _matches(metadata: dict[str, Any], where: dict[str, Any]) -> bool:
+    if not where:
+        return True
     if "$or" in where:
         return any(_matches(metadata, clause) for clause in where["$or"])
     ((name, condition),) = where.items()

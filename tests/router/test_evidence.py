@@ -7,10 +7,13 @@ label never refuses what readable documents answer."""
 import pytest
 from django.contrib.auth.models import User
 
+from ingestion.embed import get_embedder
 from ingestion.models import Document
 from ingestion.services import document_delete
+from ingestion.store import ChromaIndex
 from router.answers import no_context_answer
 from router.pipeline import AskRequest, ask
+from router.retrieve import retrieve
 from tests.conftest import group
 from tests.ingestion.test_services import ingested
 
@@ -103,3 +106,25 @@ def test_an_out_of_scope_label_never_refuses_what_a_readable_document_answers(em
         assert document.pk in cited(meta), trace.answer
         assert "12,400" in trace.answer
         assert trace.intent != "out_of_scope"
+
+
+def test_what_the_asker_may_read_is_found_behind_what_they_may_not(empty_index, alice, bob, monkeypatch):
+    """Retrieval filters the nearest chunks of the whole index by the asker's reader keys; when
+    none of the nearest window is readable, Chroma is asked again with its own filter."""
+    question = "How many parking spaces does the office garage have?"
+    ingested(
+        "hr-garage.md", f"# Parking spaces\n\n{question} The office garage has 40 parking spaces.\n".encode(),
+        user=alice, groups=[group("hr")],
+    )  # fmt: skip
+    finance = ingested(
+        "parking.md", b"# Parking\n\nThe office garage has 38 parking spaces, booked through the facilities desk.\n",
+        user=alice, groups=[group("finance")],
+    )  # fmt: skip
+    for name in ("SEARCH_WINDOW", "NEAREST_CHUNKS"):  # a window of one chunk: the HR note
+        monkeypatch.setattr(f"router.retrieve.{name}", 1)
+    vector = get_embedder().embed([question], kind="query")[0]
+
+    retrieval = retrieve(question=question, question_vector=vector, user=bob, index=ChromaIndex(), limit=1)
+
+    assert [p.document_id for p in retrieval.passages] == [finance.pk]  # not the HR note
+    assert retrieval.withheld_by_access == 1

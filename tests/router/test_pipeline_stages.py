@@ -248,3 +248,13 @@ def test_an_escalation_whose_cloud_fails_keeps_the_quotes(index, clock, alice):
 
     assert trace.route == "fallback" and ReasonCode.CLOUD_FAILED in trace.reason_codes
     assert trace.answer.startswith("Here is what your documents say:") and "In short" not in trace.answer
+
+
+def test_the_audit_counts_the_nearest_passages_access_withheld_without_naming_them(index, clock, alice, bob):
+    question = "How did the disciplinary case end?"
+    for user, withheld in ((bob, 1), (alice, 0)):  # the case note is HR's only
+        trace, meta = ask(AskRequest(question=question, user=user), deps=make_deps(index, clock))
+        retrieve = next(s for s in trace.stages if s.name == "retrieve")
+        assert retrieve.detail["withheld_by_access"] == withheld, user
+        assert "Case note" not in str(retrieve.detail)
+    assert "withheld" not in str(meta)  # the asker's own view says nothing about it
