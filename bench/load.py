@@ -11,7 +11,7 @@ Without --url it starts its own instance, offline (every answer local), in produ
 shape: gunicorn gthread workers warmed as `make run` warms them, a Chroma server and Redis,
 on a throw-away data folder with the samples.
 With --url it drives a running instance (pass --token and --password of that instance).
-    .venv/bin/python bench/load.py [--users 8] [--seconds 60] [--workers 2] [--threads 8]
+    .venv/bin/python bench/load.py [--users 8] [--seconds 60] [--questions N] [--workers 2] [--threads 8]
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --token kb_… --password kb-demo-2026
 Prints one JSON object.
 """
@@ -123,9 +123,9 @@ def _sse(lines):
 def user_loop(number: int, args, token: str, until: float, outcomes: list[Outcome]) -> None:
     channel = "api" if number % 2 == 0 else "chat"
     page = ChatPageUser(args.url, args.username, args.password) if channel == "chat" else None
-    asked = number
-    while time.monotonic() < until:
-        question = QUESTIONS[asked % len(QUESTIONS)]
+    asked = 0
+    while time.monotonic() < until and not (args.questions and asked == args.questions):
+        question = QUESTIONS[(number + asked) % len(QUESTIONS)]
         asked += 1
         outcome = page.ask(question) if page else api_ask(args.url, token, question)
         outcomes.append(outcome)
@@ -207,6 +207,9 @@ def main() -> None:
     parser.add_argument("--users", type=int, default=8)
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument(
+        "--questions", type=int, default=0, help="each user stops after this many requests (0: at --seconds)"
+    )
+    parser.add_argument(
         "--workers", type=int, default=2, help="gunicorn workers of the instance started here"
     )
     parser.add_argument("--threads", type=int, default=8)
@@ -227,7 +230,8 @@ def main() -> None:
     try:
         rss_before, load_before = worker_rss_mb(master_pid), os.getloadavg()
         outcomes: list[Outcome] = []
-        until = time.monotonic() + args.seconds
+        started = time.monotonic()
+        until = started + args.seconds
         users = [
             threading.Thread(target=user_loop, args=(n, args, token, until, outcomes))
             for n in range(args.users)
@@ -236,6 +240,7 @@ def main() -> None:
             user.start()
         for user in users:
             user.join()
+        wall_seconds = time.monotonic() - started
         rss_after, load_after = worker_rss_mb(master_pid), os.getloadavg()
     finally:
         for process in reversed(processes):
@@ -246,6 +251,8 @@ def main() -> None:
                 "benchmark": "load",
                 "users": args.users,
                 "seconds": args.seconds,
+                "questions_per_user": args.questions or None,
+                "wall_seconds": round(wall_seconds, 1),
                 "instance": args.url
                 if not processes
                 else f"started here: gunicorn gthread {args.workers}×{args.threads}, offline",

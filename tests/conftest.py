@@ -20,6 +20,11 @@ from tests import early_env, processes
 PASSWORD = "correct-horse-battery"
 
 
+def pytest_report_header(config) -> str:
+    """Which database this run is on: scripts/test.sh runs a part of the suite on PostgreSQL."""
+    return f"database: {settings.DATABASES['default']['ENGINE'].rsplit('.', 1)[-1]}"
+
+
 @pytest.fixture(scope="session", autouse=True)
 def services():
     """Redis and a Chroma server on this run's own ports, for the whole session."""
@@ -67,9 +72,9 @@ def chroma_outage(services):
 
 @pytest.fixture(scope="session")
 def celery_worker(django_db_setup, django_db_blocker):
-    """A real Celery worker subprocess on the session's Redis and the test database file."""
-    test_db = settings.DATABASES["default"]["NAME"]
-    env = {**os.environ, "DATABASE_URL": f"sqlite:///{test_db}", "KB_STALE_TASK_MINUTES": "1"}
+    """A real Celery worker subprocess on the session's Redis and the test database."""
+    database = processes.database_url(settings.DATABASES["default"])
+    env = {**os.environ, "DATABASE_URL": database, "KB_STALE_TASK_MINUTES": "1"}
     process = processes.start_worker(env, Path(early_env.DATA_DIR) / "worker.log")
     processes.wait_until(
         lambda: bool(celery_app.control.ping(timeout=0.5)), timeout=90, what="celery worker", process=process

@@ -43,3 +43,6 @@ for name in (
     "LOCAL_LLM_MODEL",
 ):
     os.environ.pop(name, None)
+# The test command's own PostgreSQL server (scripts/test.sh), never a developer's DATABASE_URL.
+if os.environ.get("KB_TEST_DATABASE_URL"):
+    os.environ["DATABASE_URL"] = os.environ["KB_TEST_DATABASE_URL"]

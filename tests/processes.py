@@ -10,6 +10,7 @@ import time
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import redis
 
@@ -79,6 +80,16 @@ def start_worker(env: dict[str, str], log_path: Path, name: str = "") -> subproc
         stdout=log,
         stderr=subprocess.STDOUT,
     )  # fmt: skip
+
+
+def database_url(database: dict) -> str:
+    """The DATABASE_URL of the test database (`settings.DATABASES["default"]` once pytest-django
+    has set it up), for worker subprocesses: the SQLite file, or the `test_` database on the
+    PostgreSQL server that DATABASE_URL names."""
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        return f"sqlite:///{database['NAME']}"
+    server = urlsplit(os.environ["DATABASE_URL"])
+    return urlunsplit(server._replace(path=f"/{database['NAME']}"))
 
 
 def session_worker_name() -> str:

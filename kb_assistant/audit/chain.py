@@ -5,6 +5,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -115,11 +116,9 @@ def chain_verify() -> Verification:
                 f"retention checkpoint up to #{checkpoint.up_to_seq} (id {checkpoint.pk}) has a bad signature",
             )
         start_hash, start_seq = checkpoint.last_hash, checkpoint.up_to_seq + 1
-    result = chain_walk(
-        AuditRecord.objects.order_by("seq").iterator(chunk_size=2000),
-        start_hash=start_hash,
-        start_seq=start_seq,
-    )
+    records = AuditRecord.objects.order_by("seq").iterator(chunk_size=2000)
+    with closing(records):  # a server-side cursor on PostgreSQL: closed even when the walk stops early
+        result = chain_walk(records, start_hash=start_hash, start_seq=start_seq)
     if not result.ok:
         return result
     head = ChainHead.objects.filter(pk=1).first()

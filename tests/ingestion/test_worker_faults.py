@@ -7,27 +7,19 @@ worker (when another module started it) from taking their tasks meanwhile.
 """
 
 import json
-import os
-import signal
-import socket
-import subprocess
 import time
 from datetime import timedelta
 from io import StringIO
-from pathlib import Path
 
-import psutil
 import pytest
-from django.conf import settings
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from ingestion.models import Document, Status
 from ingestion.services import document_enqueue, document_requeue_pending
 from ingestion.store import index_chunks
-from kb_assistant.celery import app as celery_app
-from tests import early_env, processes
 from tests.ingestion.test_worker import HANDBOOK, submit, wait_for_status
+from tests.ingestion.workers import Workers, session_worker_paused
 
 pytestmark = [pytest.mark.services, pytest.mark.django_db(transaction=True)]
 
@@ -38,48 +30,13 @@ FAST_SWEEP = {"KB_INGEST_LEASE_SECONDS": "3", "KB_SWEEP_SECONDS": "1", "KB_STALE
 
 @pytest.fixture(scope="module", autouse=True)
 def session_worker_set_aside():
-    """The session worker, if running, stops consuming for this module and resumes after it."""
-    session_worker = [processes.session_worker_name()]
-    celery_app.control.cancel_consumer("celery", destination=session_worker, reply=True, timeout=1)
-    yield
-    celery_app.control.add_consumer("celery", destination=session_worker, reply=True, timeout=1)
-
-
-class Workers:
-    """Celery workers of this test, started and killed by name."""
-
-    def __init__(self) -> None:
-        self.running: list[subprocess.Popen] = []
-
-    def start(self, name: str) -> subprocess.Popen:
-        test_db = settings.DATABASES["default"]["NAME"]
-        env = {**os.environ, "DATABASE_URL": f"sqlite:///{test_db}", **FAST_SWEEP}
-        node = f"{name}-{os.getpid()}@{socket.gethostname()}"
-        process = processes.start_worker(env, Path(early_env.DATA_DIR) / f"worker-{name}.log", name=node)
-        self.running.append(process)
-        processes.wait_until(
-            lambda: bool(celery_app.control.ping(destination=[node], timeout=0.5)),
-            timeout=90,
-            what=f"worker {name}",
-            process=process,
-        )
-        return process
-
-    def kill(self, process: subprocess.Popen) -> None:
-        """kill -9 of the worker and its pool at once, as when its machine is lost."""
-        pool = psutil.Process(process.pid).children(recursive=True)
-        for pid in [process.pid, *(child.pid for child in pool)]:
-            os.kill(pid, signal.SIGKILL)
-        process.wait()
-
-    def stop_all(self) -> None:
-        for process in self.running:
-            processes.stop(process)
+    with session_worker_paused():
+        yield
 
 
 @pytest.fixture
 def workers():
-    started = Workers()
+    started = Workers(FAST_SWEEP)
     yield started
     started.stop_all()
 
