@@ -1,21 +1,23 @@
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.db import models
+from django.utils.translation import gettext_lazy as _
 
 
 class Sensitivity(models.TextChoices):
-    PUBLIC = "public"
-    INTERNAL = "internal"
-    CONFIDENTIAL = "confidential"
-    RESTRICTED = "restricted"  # never leaves the machine, not even condensed
+    PUBLIC = "public", _("Public")
+    INTERNAL = "internal", _("Internal")
+    CONFIDENTIAL = "confidential", _("Confidential")
+    RESTRICTED = "restricted", _("Restricted")  # never leaves the machine, not even condensed
 
 
 class Status(models.TextChoices):
-    QUEUED = "queued"
-    PARSING = "parsing"
-    EMBEDDING = "embedding"
-    INDEXED = "indexed"
-    FAILED = "failed"
+    QUEUED = "queued", _("Queued")
+    PARSING = "parsing", _("Reading the file")
+    EMBEDDING = "embedding", _("Indexing")
+    INDEXED = "indexed", _("Ready")
+    FAILED = "failed", _("Failed")
+    STOPPED = "stopped", _("Stopped")  # taken off the queue by an admin; resumed on request
 
 
 IN_PROGRESS = (Status.QUEUED, Status.PARSING, Status.EMBEDDING)
@@ -74,3 +76,26 @@ class Document(models.Model):
     @property
     def is_in_progress(self) -> bool:
         return self.status in IN_PROGRESS
+
+
+class DocumentVersion(models.Model):
+    """One upload of a document's content: the history the document page shows. Rows are
+    written when a version is stored and completed when it is indexed or fails."""
+
+    document = models.ForeignKey(Document, on_delete=models.CASCADE, related_name="versions")
+    version = models.PositiveIntegerField()
+    original_name = models.CharField(max_length=300)
+    sha256 = models.CharField(max_length=64)
+    size_bytes = models.PositiveBigIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    uploaded_at = models.DateTimeField()
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.QUEUED)
+    chunk_count = models.PositiveIntegerField(null=True, blank=True)  # None until indexed
+
+    class Meta:
+        ordering = ["-version"]
+        constraints = [
+            models.UniqueConstraint(fields=["document", "version"], name="document_version_unique")
+        ]

@@ -21,7 +21,7 @@ from ingestion.chunk import Chunk, chunk_document
 from ingestion.claims import claimed, release_claim
 from ingestion.config import IngestionConfig, ingestion_config
 from ingestion.embed import Embedder, get_embedder
-from ingestion.models import Document, Status
+from ingestion.models import Document, DocumentVersion, Status
 from ingestion.parse import ParseError, parse_document
 from ingestion.repair import index_repair
 from ingestion.store import (
@@ -87,8 +87,9 @@ def _ingest(document_id: int, config: IngestionConfig) -> IngestResult:
         parsed = parse_document(data, document.original_name, limits=config.parse_limits)
     except (ParseError, OSError) as exc:
         return _fail(document, version, str(exc) or exc.__class__.__name__)
+    found = {"title": parsed.title.strip()[:300]} if parsed.title and parsed.title.strip() else {}
     Document.objects.filter(pk=document_id).update(
-        detected_type=parsed.detected_type, detected_encoding=parsed.encoding or ""
+        detected_type=parsed.detected_type, detected_encoding=parsed.encoding or "", **found
     )
 
     embedder = get_embedder()
@@ -100,10 +101,10 @@ def _ingest(document_id: int, config: IngestionConfig) -> IngestResult:
     )
     if not chunks:
         return _fail(document, version, "the document contains no readable text")
-    _set_progress(document_id, version, Status.EMBEDDING, 20)
+    _set_progress(document_id, version, 20)
 
     vectors = _embed(document_id, version, chunks, embedder, config.embed_batch_size)
-    title = parsed.title or document.title
+    title = found.get("title", document.title)
     readers = readers_for(document.groups.values_list("id", flat=True))
     ids = [chunk_id(document_id, version, c.position) for c in chunks]
     try:
@@ -133,7 +134,7 @@ def _embed(
     for start in range(0, len(chunks), batch_size):
         batch = chunks[start : start + batch_size]
         vectors.extend(embedder.embed([_embedding_text(c) for c in batch]))
-        _set_progress(document_id, version, Status.EMBEDDING, 20 + int(75 * len(vectors) / len(chunks)))
+        _set_progress(document_id, version, 20 + int(75 * len(vectors) / len(chunks)))
     return vectors
 
 
@@ -185,6 +186,10 @@ def _publish(document_id: int, version: int, chunk_count: int) -> bool:
             indexed_at=timezone.now(),
             updated_at=timezone.now(),
         )
+        if updated:
+            DocumentVersion.objects.filter(document_id=document_id, version=version).update(
+                status=Status.INDEXED, chunk_count=chunk_count
+            )
     return updated == 1
 
 
@@ -194,6 +199,7 @@ def _fail(document: Document, version: int, reason: str) -> IngestResult:
     Document.objects.filter(pk=document.pk, version=version).update(
         status=Status.FAILED, failure_reason=reason, progress=100, updated_at=timezone.now()
     )
+    DocumentVersion.objects.filter(document_id=document.pk, version=version).update(status=Status.FAILED)
     # An index built by another model refuses every write, so it holds nothing of this version.
     with contextlib.suppress(IndexModelMismatch):
         index_delete_version(document_id=document.pk, version=version)
@@ -211,8 +217,9 @@ def abandon_document(document_id: int, reason: str, *, owner: str) -> IngestResu
     return result
 
 
-def _set_progress(document_id: int, version: int, status: str, progress: int) -> None:
-    """Only while `version` is current: a run overtaken by a new upload must not report on it."""
+def _set_progress(document_id: int, version: int, progress: int) -> None:
+    """Embedding progress, only while `version` is current: a run overtaken by a new upload
+    must not report on it."""
     Document.objects.filter(pk=document_id, version=version).update(
-        status=status, progress=progress, updated_at=timezone.now()
+        status=Status.EMBEDDING, progress=progress, updated_at=timezone.now()
     )

@@ -3,7 +3,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet
 
-from ingestion.models import Document
+from ingestion.models import Document, Status
 from ingestion.store import IndexedChunk, IndexUnavailable, index_chunks
 
 
@@ -33,8 +33,48 @@ def readable_versions(*, user, document_ids: Iterable[int]) -> dict[int, Readabl
     return {pk: ReadableVersion(version, sensitivity) for pk, version, sensitivity in rows}
 
 
-def document_list() -> QuerySet[Document]:
-    return Document.objects.select_related("uploaded_by").prefetch_related("groups")
+def document_list(*, status: str = "", group: str = "") -> QuerySet[Document]:
+    """Every document, or those in one status and readable by one group ("everyone": the
+    documents with no reader group)."""
+    documents = Document.objects.select_related("uploaded_by").prefetch_related("groups")
+    if status:
+        documents = documents.filter(status=status)
+    if group == "everyone":
+        documents = documents.filter(groups=None)
+    elif group:
+        documents = documents.filter(groups__name=group)
+    return documents
+
+
+def document_batch_state() -> dict[str, bool]:
+    """Whether any document waits in the queue (it can be stopped) or was stopped (resumed)."""
+    return {
+        "queued": Document.objects.filter(status=Status.QUEUED).exists(),
+        "stopped": Document.objects.filter(status=Status.STOPPED).exists(),
+    }
+
+
+def document_versions(*, document: Document) -> list[dict]:
+    """The document's versions, newest first, each with what changed from the one before:
+    size and chunk count (None where either side is unknown)."""
+    rows = list(document.versions.select_related("uploaded_by").order_by("version"))
+    history = []
+    for previous, row in zip([None, *rows], rows, strict=False):
+        history.append(
+            {
+                "row": row,
+                "size_change": row.size_bytes - previous.size_bytes if previous else None,
+                "chunk_change": (
+                    row.chunk_count - previous.chunk_count
+                    if previous and row.chunk_count is not None and previous.chunk_count is not None
+                    else None
+                ),
+                "renamed_from": previous.original_name
+                if previous and previous.original_name != row.original_name
+                else "",
+            }
+        )
+    return history[::-1]
 
 
 def document_live_chunks(*, document: Document) -> tuple[list[IndexedChunk], str]:
@@ -53,6 +93,7 @@ def document_status_rows(*, ids: list[int] | None = None) -> list[dict]:
         {
             "id": d.pk,
             "status": d.status,
+            "status_label": d.get_status_display(),
             "progress": d.progress,
             "reason": d.failure_reason,
             "chunks": d.chunk_count,

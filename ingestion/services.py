@@ -19,7 +19,7 @@ from django.utils import timezone
 
 from ingestion.broker import note_published, waiting_in_broker
 from ingestion.claims import INTERRUPTED
-from ingestion.models import IN_PROGRESS, Document, Sensitivity, Status
+from ingestion.models import IN_PROGRESS, Document, DocumentVersion, Sensitivity, Status
 from ingestion.parse import unsupported_type_reason
 from ingestion.repair import index_repair_enqueue
 from ingestion.store import IndexUnavailable, index_delete, index_set_readers, readers_for
@@ -108,6 +108,7 @@ def document_submit(
             if sensitivity is not None:
                 result.document.sensitivity = sensitivity
             result.document.save()
+            _record_version(result.document)
             if groups is not None:
                 result.document.groups.set(groups)
         after = Access.of(result.document)
@@ -169,6 +170,19 @@ def _store(
     return result
 
 
+def _record_version(document: Document) -> None:
+    """The history row of the version just stored; the pipeline completes it."""
+    DocumentVersion.objects.create(
+        document=document,
+        version=document.version,
+        original_name=document.original_name,
+        sha256=document.sha256,
+        size_bytes=document.size_bytes,
+        uploaded_by=document.uploaded_by,
+        uploaded_at=timezone.now(),
+    )
+
+
 def _free_name(name: str) -> str:
     """notes.txt → "notes (2).txt", or the next number that no document has."""
     path = PurePath(name)
@@ -214,6 +228,24 @@ def document_reingest(*, document: Document, by=None) -> None:
     )
     transaction.on_commit(lambda: document_enqueue(document_id=document.pk))
     _audit("document_reingest", by, document)
+
+
+def documents_stop() -> int:
+    """Take every queued document off the queue (a long batch an admin wants to pause): its
+    task, when a worker gets it, finds it no longer waiting and skips it. A document already
+    being read or embedded finishes. Returns how many were stopped."""
+    return Document.objects.filter(status=Status.QUEUED).update(
+        status=Status.STOPPED, progress=0, updated_at=timezone.now()
+    )
+
+
+def documents_resume() -> int:
+    """Queue again every stopped document, each with a new task once committed."""
+    ids = list(Document.objects.filter(status=Status.STOPPED).values_list("pk", flat=True))
+    Document.objects.filter(pk__in=ids).update(status=Status.QUEUED, updated_at=timezone.now())
+    for document_id in ids:
+        transaction.on_commit(lambda pk=document_id: document_enqueue(document_id=pk))
+    return len(ids)
 
 
 def document_set_access(*, document: Document, groups: list[Group], sensitivity: str, by=None) -> None:

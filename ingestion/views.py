@@ -1,15 +1,26 @@
 from django.conf import settings
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+from django.views.decorators.clickjacking import xframe_options_sameorigin
 from django.views.decorators.http import require_GET, require_POST
 
-from ingestion.forms import AccessForm, UploadForm, VersionForm
+from ingestion.files import document_file_response, preview_kind
+from ingestion.forms import AccessForm, DocumentFilterForm, UploadForm, VersionForm
 from ingestion.models import Document, Sensitivity
 from ingestion.permissions import kb_admin_required
-from ingestion.selectors import document_list, document_live_chunks, document_status_rows
+from ingestion.selectors import (
+    document_batch_state,
+    document_list,
+    document_live_chunks,
+    document_status_rows,
+    document_versions,
+    readable_documents,
+)
 from ingestion.services import (
     Access,
     SubmitResult,
@@ -18,8 +29,12 @@ from ingestion.services import (
     document_reingest,
     document_set_access,
     document_submit,
+    documents_resume,
+    documents_stop,
 )
 from ingestion.store import IndexUnavailable
+from kb_assistant.accounts.roles import is_kb_admin
+from kb_assistant.labels import label
 
 _OUTCOME_MESSAGES = {
     "created": gettext_lazy("%(name)s uploaded; ingestion queued."),
@@ -39,7 +54,7 @@ _ACCESS_CHANGED = gettext_lazy("Its access changed from %(before)s to %(after)s.
 
 @kb_admin_required
 def document_list_view(request: HttpRequest) -> HttpResponse:
-    form = UploadForm(request.POST or None, request.FILES or None)
+    form = UploadForm(request.POST or None, request.FILES or None, uploader=request.user)
     if request.method == "POST" and form.is_valid():
         cleaned = form.cleaned_data
         for upload in cleaned["files"]:
@@ -52,9 +67,14 @@ def document_list_view(request: HttpRequest) -> HttpResponse:
                 same_name="new_version" if cleaned["same_name_versions"] else "new_document",
             )
         return redirect("kb:list")
+    filters = DocumentFilterForm(request.GET)
+    status, group = filters.selected()
     context = {
         "form": form,
-        "documents": document_list(),
+        "filters": filters,
+        "filtered": bool(status or group),
+        "documents": document_list(status=status, group=group),
+        **document_batch_state(),
         "max_mb": settings.KB_UPLOAD_MAX_BYTES // 1_048_576,
     }
     return render(request, "ingestion/list.html", context)
@@ -96,8 +116,26 @@ def _outcome_text(name: str, result: SubmitResult) -> str:
 
 
 def _access_text(access: Access) -> str:
-    readers = ", ".join(access.groups) or _("every employee")
+    readers = ", ".join(label("group", name) for name in access.groups) or _("every employee")
     return f"{readers} · {Sensitivity(access.sensitivity).label}"
+
+
+@kb_admin_required
+@require_POST
+def documents_stop_view(request: HttpRequest) -> HttpResponse:
+    stopped = documents_stop()
+    messages.success(
+        request, _("%(n)s queued documents stopped; resume them when you are ready.") % {"n": stopped}
+    )
+    return redirect("kb:list")
+
+
+@kb_admin_required
+@require_POST
+def documents_resume_view(request: HttpRequest) -> HttpResponse:
+    resumed = documents_resume()
+    messages.success(request, _("%(n)s stopped documents queued again.") % {"n": resumed})
+    return redirect("kb:list")
 
 
 @kb_admin_required
@@ -139,6 +177,8 @@ def document_detail_view(request: HttpRequest, pk: int) -> HttpResponse:
         "form": form,
         "version_form": VersionForm(document=document),
         "access": _access_text(Access.of(document)),
+        "versions": document_versions(document=document),
+        "preview": preview_kind(document) if document.file else "",
         "chunks": chunks,
         "index_error": index_error,
         "max_mb": settings.KB_UPLOAD_MAX_BYTES // 1_048_576,
@@ -182,3 +222,18 @@ def document_delete_view(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("kb:detail", pk=pk)
     messages.success(request, _("“%s” and all its chunks were deleted.") % title)
     return redirect("kb:list")
+
+
+@login_required
+@xframe_options_sameorigin  # the document page shows the preview in a frame
+@require_GET
+def document_file_view(request: HttpRequest, pk: int) -> FileResponse:
+    """The original file, for KB admins and for whoever may read the document; `?preview`
+    shows it in the browser when that is safe (ingestion.files)."""
+    document = get_object_or_404(Document, pk=pk)
+    allowed = is_kb_admin(request.user) or readable_documents(user=request.user).filter(pk=pk).exists()
+    if not allowed:
+        raise PermissionDenied("not a reader of this document")
+    if not document.file:
+        raise Http404("no file stored")
+    return document_file_response(document=document, inline="preview" in request.GET)

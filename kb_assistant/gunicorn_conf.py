@@ -4,6 +4,10 @@ worker answers as fast as it ever will."""
 
 import os
 
+# Stopping (Ctrl-C, SIGTERM) gives answers being streamed this long to finish; gunicorn's
+# default of 30 s made every stop of `make run` wait that long.
+graceful_timeout = 5
+
 
 def post_worker_init(worker) -> None:
     from django.conf import settings

@@ -73,6 +73,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kb_assistant.accounts.middleware.UserLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -98,8 +99,12 @@ TEMPLATES = [
 
 
 def _database() -> dict:
+    # Connections are kept a minute; the health check replaces one that a restarted
+    # PostgreSQL server dropped meanwhile, instead of failing the next request or task on it.
     config = dj_database_url.parse(
-        env_str("DATABASE_URL", f"sqlite:///{KB_DATA_DIR / 'db.sqlite3'}"), conn_max_age=60
+        env_str("DATABASE_URL", f"sqlite:///{KB_DATA_DIR / 'db.sqlite3'}"),
+        conn_max_age=60,
+        conn_health_checks=True,
     )
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # WAL and immediate transactions let the web server and the worker share the file.
@@ -131,6 +136,8 @@ TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Dates and times as each language writes them, to the second (kb_assistant/formats/).
+FORMAT_MODULE_PATH = ["kb_assistant.formats"]
 
 STATIC_URL = "static/"
 STATIC_ROOT = KB_DATA_DIR / "static"
@@ -310,10 +317,34 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # A refused page (403) is an answer, not an error: logged in one line, without a traceback.
+    "filters": {"no_denied_traceback": {"()": "kb_assistant.logs.DeniedWithoutTraceback"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": "plain",
+            "filters": ["no_denied_traceback"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # Vendor clients log every HTTP request at INFO; their failures reach us as exceptions.
-    "loggers": {name: {"level": "WARNING"} for name in ("httpx", "httpx2", "openai", "chromadb", "urllib3")},
+    # Vendor clients log every HTTP request at INFO, and model libraries every step of their
+    # loading (each recognizer, each device); their failures reach us as exceptions.
+    "loggers": {
+        name: {"level": "WARNING"}
+        for name in (
+            "httpx",
+            "httpx2",
+            "openai",
+            "chromadb",
+            "urllib3",
+            "presidio-analyzer",
+            "presidio-anonymizer",
+            "sentence_transformers",
+            "transformers",
+            "huggingface_hub",
+            "jieba",
+        )
+    },
 }
 
 # Audit log: records older than this are removed by `manage.py audit_expire`, which leaves

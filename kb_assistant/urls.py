@@ -4,11 +4,13 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView
 
 from kb_assistant import health, views
+from kb_assistant.accounts.views import language_set
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("language/", language_set, name="language"),
     path("healthz", health.healthz, name="healthz"),
     path("kb/", include("ingestion.urls")),
     path("audit/", include("kb_assistant.audit.urls")),

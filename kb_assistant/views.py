@@ -1,6 +1,6 @@
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 
@@ -16,9 +16,15 @@ def _link(url_name: str, label: str) -> dict | None:
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    candidates = [_link("chat:index", _("Ask the assistant"))]
+    """Employees have one place to go, the chat, so they land there after logging in; KB
+    admins and auditors choose between their areas and the chat."""
+    chat = _link("chat:index", _("Ask the assistant"))
+    candidates = [chat]
     if is_kb_admin(request.user):
         candidates.append(_link("kb:list", _("Manage the knowledge base")))
     if is_auditor(request.user):
         candidates.append(_link("audit:list", _("Review the audit log")))
-    return render(request, "home.html", {"links": [link for link in candidates if link]})
+    links = [link for link in candidates if link]
+    if chat and links == [chat]:
+        return redirect(chat["url"])
+    return render(request, "home.html", {"links": links})

@@ -14,6 +14,9 @@
       if (!window.confirm(labels.confirmDelete)) event.preventDefault();
     });
   });
+  // A phone folds the conversation list so that the answer has the screen.
+  const menu = document.querySelector("details.conversation-menu");
+  if (menu && window.matchMedia("(max-width: 720px)").matches) menu.open = false;
   if (!composer) return;
 
   const list = document.getElementById("messages");
@@ -66,8 +69,65 @@
     stopButton.hidden = !busy;
   }
 
-  function scrollToEnd() {
-    composer.scrollIntoView({ block: "end" });
+  // The composer is sticky, so scrolling to it moves nothing: scroll the answer instead,
+  // to show its end above the composer, but never push its start off the screen.
+  function scrollToAnswer(node) {
+    const box = node.getBoundingClientRect();
+    const room = composer.getBoundingClientRect().top - 8;
+    const by = Math.min(box.bottom - room, box.top - 8);
+    if (by > 0) window.scrollBy(0, by);
+  }
+
+  // The first question names the conversation: show the name at once, everywhere.
+  function showTitle(title) {
+    if (!title) return;
+    const heading = document.querySelector("[data-testid=conversation-title]");
+    if (heading) heading.textContent = title;
+    const current = document.querySelector(".conversations li.current a");
+    if (current) current.textContent = title;
+    document.title = [title, ...document.title.split(" · ").slice(1)].join(" · ");
+  }
+
+  // Sources are listed once the answer cites them ([1], [1, 2]); kb_assistant/chat/citing.py
+  // applies the same rule to the saved answer.
+  function showCitedSources(extras, answerText) {
+    const cited = new Set();
+    for (const mark of answerText.matchAll(/\[(\d+(?:\s*[,，、]\s*\d+)*)\]/g)) {
+      for (const number of mark[1].match(/\d+/g)) cited.add(Number(number));
+    }
+    extras.querySelectorAll(".citations li[value]").forEach((item) => {
+      if (cited.has(item.value)) item.hidden = false;
+    });
+    const section = extras.querySelector(".citations");
+    if (section) section.hidden = !section.querySelector("li:not([hidden])");
+  }
+
+  // Text arrives in bursts (quoted passages come all at once): it is shown at a reading
+  // pace that speeds up with what is waiting, so every answer visibly streams and none lags.
+  function revealer(text, onShown) {
+    let waiting = "";
+    let timer = null;
+    let drained = null;
+    function tick() {
+      let cut = Math.min(waiting.length, Math.max(2, Math.ceil(waiting.length / 15)));
+      if (/[\uDC00-\uDFFF]/.test(waiting.charAt(cut))) cut += 1; // never half a character
+      text.appendData(waiting.slice(0, cut));
+      waiting = waiting.slice(cut);
+      onShown();
+      timer = waiting ? setTimeout(tick, 16) : null;
+      if (!waiting && drained) drained();
+    }
+    return {
+      add(more) {
+        waiting += more;
+        if (!timer) timer = setTimeout(tick, 0);
+      },
+      finished: () => (waiting ? new Promise((resolve) => { drained = resolve; }) : Promise.resolve()),
+      stop() {
+        clearTimeout(timer);
+        waiting = "";
+      },
+    };
   }
 
   async function ask(question) {
@@ -83,10 +143,14 @@
     const extras = element("div");
     answer.append(status, body, extras);
     list.append(bubble, answer);
-    scrollToEnd();
+    scrollToAnswer(answer);
 
     controller = new AbortController();
-    streaming = { requestId: "", text };
+    const reveal = revealer(text, () => {
+      showCitedSources(extras, text.data);
+      scrollToAnswer(answer);
+    });
+    streaming = { requestId: "", text, reveal };
     setBusy(true);
     try {
       const response = await fetch(composer.dataset.askUrl, {
@@ -100,16 +164,21 @@
         if (name === "meta") {
           streaming.requestId = data.request_id;
           extras.append(serverFragment(data.citations_html));
+          showTitle(data.title);
         } else if (name === "delta") {
           status.remove();
-          text.appendData(data.text);
-          scrollToEnd();
+          reveal.add(data.text);
         } else if (name === "notice") {
           extras.prepend(element("p", "notice", data.text));
         } else if (name === "error") {
           extras.prepend(element("p", "error", data.message));
         } else if (name === "done") {
-          answer.replaceWith(serverFragment(data.html));
+          controller = null; // the answer is complete: nothing left to stop
+          stopButton.hidden = true;
+          await reveal.finished();
+          const saved = serverFragment(data.html).firstElementChild;
+          answer.replaceWith(saved);
+          scrollToAnswer(saved);
         }
       }
     } catch (error) {
@@ -143,7 +212,8 @@
   // The server may have written more than arrived: it keeps exactly what this page shows.
   stopButton.addEventListener("click", () => {
     if (!controller) return;
-    const { requestId, text } = streaming;
+    const { requestId, text, reveal } = streaming;
+    reveal.stop();
     controller.abort();
     if (!requestId) return;
     fetch(composer.dataset.stopUrl, {

@@ -14,7 +14,7 @@
   const busy = new Set(["queued", "parsing", "embedding"]);
   const rows = () => Array.from(document.querySelectorAll("#documents tr[data-id]"));
   async function refresh() {
-    const pending = rows().filter((r) => busy.has(r.querySelector("[data-role=status]").textContent.trim()));
+    const pending = rows().filter((r) => busy.has(r.querySelector("[data-role=status]").dataset.status));
     if (!pending.length) return;
     const ids = pending.map((r) => r.dataset.id).join(",");
     try {
@@ -25,7 +25,8 @@
           const row = document.querySelector(`#documents tr[data-id="${doc.id}"]`);
           if (!row) continue;
           const status = row.querySelector("[data-role=status]");
-          status.textContent = doc.status;
+          status.textContent = doc.status_label;
+          status.dataset.status = doc.status;
           status.className = `badge ${doc.status}`;
           const bar = row.querySelector("[data-role=progress]");
           bar.value = doc.progress;

@@ -1,8 +1,11 @@
 """Debian's Chromium driven by Playwright (never `playwright install`: no downloads here)."""
 
 from contextlib import contextmanager
+from pathlib import Path
 
 CHROMIUM = "/usr/bin/chromium"
+# Screenshots of each persona's pages in both languages, for people to look at (README).
+SCREENSHOTS = Path(__file__).resolve().parent.parent / "var" / "screenshots"
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -33,5 +36,19 @@ def log_in(page, base_url: str, username: str, password: str) -> None:
     page.goto(f"{base_url}/login/")
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
-    page.click("button[type=submit]")
+    page.click("main button[type=submit]")  # not the header's language switcher
+    page.wait_for_load_state("networkidle")
+
+
+def screenshot(page, name: str) -> Path:
+    """The whole page into SCREENSHOTS/<name>.png, replacing the last run's."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    path = SCREENSHOTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path
+
+
+def switch_language(page, code: str) -> None:
+    """Through the header's switcher, as a person would."""
+    page.click(f"[data-testid=language-switcher] button[value='{code}']")
     page.wait_for_load_state("networkidle")

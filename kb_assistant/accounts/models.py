@@ -47,3 +47,18 @@ def api_token_create(*, user: models.Model, name: str = "default", days: int | N
 def api_tokens_revoke(*, tokens: models.QuerySet[ApiToken]) -> int:
     """Revoke the tokens not revoked yet; the rows stay, to say when (and to whom a key was)."""
     return tokens.filter(revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+class Preference(models.Model):
+    """What a user chose for how the pages look to them; the language follows them from
+    one browser to another, unlike the cookie an anonymous visitor gets."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="preference")
+    language = models.CharField(max_length=10, choices=settings.LANGUAGES, blank=True)
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.language or '-'}"
+
+
+def preference_set_language(*, user: models.Model, language: str) -> None:
+    Preference.objects.update_or_create(user=user, defaults={"language": language})

@@ -14,6 +14,7 @@ from django.db.models.functions import TruncDate
 
 from kb_assistant.audit.charts import BarChart, ColumnChart, bars, columns
 from kb_assistant.audit.models import AuditDocument, AuditRecord
+from kb_assistant.labels import label, texts
 
 ROUTES = ("local", "cloud", "fallback")
 STAGE_ORDER = ("resolve", "intent", "retrieve", "condense", "protect", "route", "generate", "postprocess")
@@ -28,11 +29,19 @@ LATENCY_SAMPLE = 20_000
 
 @dataclass(frozen=True)
 class Savings:
-    requests: int
+    """Against plain RAG, over the requests made while a cloud was configured: offline, no
+    passage could have gone to a cloud, so nothing was saved by keeping it local."""
+
+    requests: int  # those made while a cloud was configured
+    offline_requests: int
     cloud_tokens_sent: int
     plain_rag_tokens: int
     cost_usd: float
     plain_rag_cost_usd: float
+
+    @property
+    def all_requests(self) -> int:
+        return self.requests + self.offline_requests
 
     @property
     def tokens_saved(self) -> int:
@@ -132,7 +141,7 @@ def audit_dashboard(*, records: QuerySet[AuditRecord], date_from: date, date_to:
         .annotate(
             n=Count("id"),
             sent=Sum("cloud_in_tokens"),
-            plain=Sum("plain_rag_tokens"),
+            plain=Sum("plain_rag_tokens", filter=Q(offline=False)),
             breaker=Count("id", filter=Q(breaker_open=True)),
         ),
         starts=starts,
@@ -142,15 +151,18 @@ def audit_dashboard(*, records: QuerySet[AuditRecord], date_from: date, date_to:
     )
     route_series = {route: per_route[route]["n"] for route in ROUTES}
     breaker = _summed(per_route, "breaker", width=len(starts))
+    online = Q(offline=False)
     totals = requests.aggregate(
-        n=Count("id"),
+        n=Count("id", filter=online),
+        offline_n=Count("id", filter=~online),
         sent=Sum("cloud_in_tokens"),
-        plain=Sum("plain_rag_tokens"),
+        plain=Sum("plain_rag_tokens", filter=online),
         cost=Sum("cost_usd"),
-        plain_cost=Sum("plain_rag_cost_usd"),
+        plain_cost=Sum("plain_rag_cost_usd", filter=online),
     )
     savings = Savings(
         totals["n"],
+        totals["offline_n"],
         totals["sent"] or 0,
         totals["plain"] or 0,
         totals["cost"] or 0.0,
@@ -173,11 +185,12 @@ def audit_dashboard(*, records: QuerySet[AuditRecord], date_from: date, date_to:
         .order_by("-n", "document_id")[:TOP_DOCUMENTS]
     )
 
+    series = texts("series")
     return Dashboard(
         date_from=date_from,
         date_to=date_to,
         bucket_days=size,
-        routes=columns(labels=labels, series=route_series),
+        routes=columns(labels=labels, series=route_series, texts=series),
         route_totals={route: int(sum(values)) for route, values in route_series.items()},
         tokens=columns(
             labels=labels,
@@ -186,19 +199,25 @@ def audit_dashboard(*, records: QuerySet[AuditRecord], date_from: date, date_to:
                 "plain RAG tokens": _summed(per_route, "plain", width=len(starts)),
             },
             stacked=False,
+            texts=series,
         ),
         savings=savings,
-        latency=bars(rows=[(row.stage, row.percentiles) for row in latency], unit=" ms"),
+        latency=bars(rows=[(label("stage", row.stage), row.percentiles) for row in latency], unit=" ms"),
         latency_table=latency,
         latency_sample=LATENCY_SAMPLE,
-        compliance=bars(rows=[(kind, {"requests": n}) for kind, n in compliance.most_common()]),
+        compliance=bars(
+            rows=[(label("compliance", kind), {"requests": n}) for kind, n in compliance.most_common()],
+            texts=series,
+        ),
         documents=bars(
-            rows=[(f"#{row['document_id']} {row['title']}", {"citations": row["n"]}) for row in cited]
+            rows=[(f"#{row['document_id']} {row['title']}", {"citations": row["n"]}) for row in cited],
+            texts=series,
         ),
         incidents=columns(
             labels=labels,
             series={"fallbacks": route_series["fallback"], "breaker open": breaker},
             stacked=False,
+            texts=series,
         ),
         fallbacks=int(sum(route_series["fallback"])),
         breaker_open=int(sum(breaker)),

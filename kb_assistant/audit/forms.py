@@ -8,12 +8,14 @@ from django.utils.translation import gettext_lazy as _
 
 from kb_assistant.audit.selectors import AuditFilters, audit_compliance_kinds, audit_intents
 from kb_assistant.audit.services import EVENT_KINDS
+from kb_assistant.labels import choices
 
 ROUTES = ("local", "cloud", "fallback")
 
 
-def _choices(values, *, blank: str) -> list[tuple[str, str]]:
-    return [("", blank), *((value, value) for value in values)]
+def _choices(vocabulary: str, values) -> list[tuple[str, str]]:
+    """Codes as the reader's words, after the blank "any"."""
+    return [("", _("any")), *choices(vocabulary, values)]
 
 
 class AuditFilterForm(forms.Form):
@@ -24,7 +26,7 @@ class AuditFilterForm(forms.Form):
     date_to = forms.DateField(label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     intent = forms.ChoiceField(label=_("Intent"), required=False)
-    route = forms.ChoiceField(label=_("Route"), required=False, choices=_choices(ROUTES, blank=_("any")))
+    route = forms.ChoiceField(label=_("Route"), required=False)
     cloud = forms.ChoiceField(
         label=_("Cloud payload"),
         required=False,
@@ -36,13 +38,14 @@ class AuditFilterForm(forms.Form):
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["kind"].choices = _choices(("request", *EVENT_KINDS), blank=_("any"))
-        self.fields["intent"].choices = _choices(audit_intents(), blank=_("any"))
+        self.fields["kind"].choices = _choices("kind", ("request", *EVENT_KINDS))
+        self.fields["intent"].choices = _choices("intent", audit_intents())
+        self.fields["route"].choices = _choices("route", ROUTES)
         self.fields["compliance"].choices = [
             ("", _("any")),
             ("any", _("some action taken")),
             ("none", _("no action")),
-            *((kind, kind) for kind in audit_compliance_kinds()),
+            *choices("compliance", audit_compliance_kinds()),
         ]
 
     def clean(self) -> dict:

@@ -45,6 +45,9 @@ class AuditRecord(models.Model):
     latency_ms = models.JSONField(default=dict)  # by stage, for the percentile chart
     failed = models.BooleanField(default=False)
     breaker_open = models.BooleanField(default=False)
+    # No cloud was configured: plain RAG's tokens and cost could never have been spent, so
+    # the dashboard counts no savings against them. From the trace's reason codes.
+    offline = models.BooleanField(default=False)
     detail = models.JSONField(default=dict)
     prev_hash = models.CharField(max_length=64)
     hash = models.CharField(max_length=64)

@@ -108,7 +108,8 @@ def audit_record_page(
     size: int = PAGE_SIZE,
 ) -> RecordPage:
     """One page, newest first. `before` pages towards older records, `after` towards newer."""
-    columns = records.only(*LIST_COLUMNS)
+    # The documents name what an upload, delete or permission change was about: one query a page.
+    columns = records.only(*LIST_COLUMNS).prefetch_related("documents")
     if after is not None:
         rows = list(columns.filter(seq__gt=after).order_by("seq")[: size + 1])
         more_newer, rows = len(rows) > size, rows[:size][::-1]

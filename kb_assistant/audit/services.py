@@ -3,6 +3,7 @@ events, feedback, and the one sanctioned removal path, retention expiry."""
 
 import json
 from collections.abc import Iterable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -115,6 +116,7 @@ def audit_request(*, trace: Trace) -> AuditRecord:
         latency_ms=latency,
         failed=trace.error is not None,
         breaker_open=ReasonCode.BREAKER_OPEN in trace.reason_codes,
+        offline=ReasonCode.OFFLINE in trace.reason_codes,
         detail=trace.to_dict(),
         documents=_retrieved_documents(trace),
     )
@@ -164,11 +166,14 @@ def audit_records_expire(*, older_than: datetime) -> AuditCheckpoint | None:
             return None
         previous = AuditCheckpoint.objects.order_by("-up_to_seq").first()
         prefix = AuditRecord.objects.filter(seq__lte=last.seq).order_by("seq").iterator(chunk_size=2000)
-        checked = chain_walk(
-            prefix,
-            start_hash=previous.last_hash if previous else GENESIS,
-            start_seq=previous.up_to_seq + 1 if previous else 1,
-        )
+        # Closed here, in the transaction: on PostgreSQL the iterator is a server-side cursor,
+        # which the rollback on ChainBroken would destroy before a later close reached it.
+        with closing(prefix):
+            checked = chain_walk(
+                prefix,
+                start_hash=previous.last_hash if previous else GENESIS,
+                start_seq=previous.up_to_seq + 1 if previous else 1,
+            )
         if not checked.ok:
             raise ChainBroken(checked.problem)
         AuditDocument.objects.filter(record__seq__lte=last.seq)._raw_delete(DEFAULT_DB_ALIAS)

@@ -12,6 +12,7 @@ from django.utils import timezone
 
 from kb_assistant.accounts.roles import is_auditor
 from kb_assistant.audit.dashboard import audit_dashboard
+from kb_assistant.audit.display import event_rows, reason_rows, stage_detail, withheld_by_access
 from kb_assistant.audit.export import export_csv, export_jsonl
 from kb_assistant.audit.forms import AuditFilterForm
 from kb_assistant.audit.models import AuditRecord
@@ -70,9 +71,16 @@ def record_detail(request: HttpRequest, pk: int) -> HttpResponse:
     except AuditRecord.DoesNotExist as exc:
         raise Http404("no such audit record") from exc
     feedback = audit_feedback_for(request_ids=[record.request_id]).get(record.request_id, [])
+    trace = record.detail if record.kind == "request" else None
     context = {
         "record": record,
-        "trace": record.detail if record.kind == "request" else None,
+        "trace": trace,
+        "reasons": reason_rows(trace) if trace else [],
+        "withheld": withheld_by_access(trace) if trace else None,
+        "stages": [
+            {**s, "detail_text": stage_detail(s.get("detail") or {})} for s in (trace or {}).get("stages", [])
+        ],
+        "event_rows": [] if trace else event_rows(record.detail),
         "documents": record.documents.order_by("document_id"),
         "feedback": feedback,
     }

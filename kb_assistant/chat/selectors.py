@@ -22,6 +22,25 @@ class CitedPassage:
     document: Document
     chunk: IndexedChunk
 
+    @property
+    def title(self) -> str:
+        """The title the parser found, as the sources list shows it; the upload's name otherwise."""
+        return self.chunk.metadata.get("title") or self.document.title
+
+
+@dataclass(frozen=True)
+class ReadableDocument:
+    """A document the user may read, with its indexed chunks in reading order."""
+
+    document: Document
+    chunks: list[IndexedChunk]
+
+    @property
+    def title(self) -> str:
+        return next(
+            (c.metadata["title"] for c in self.chunks if c.metadata.get("title")), self.document.title
+        )
+
 
 def conversation_list(*, owner) -> QuerySet[Conversation]:
     return Conversation.objects.filter(owner=owner)
@@ -46,6 +65,15 @@ def message_get_answer(*, owner, pk: int) -> Message:
         raise Http404("No such answer.") from exc
 
 
+def answer_by_request(*, owner, request_id: str) -> Message | None:
+    """The owner's answer to this request, if there is one (a citation links back to it)."""
+    if not request_id:
+        return None
+    return Message.objects.filter(
+        role=Role.ASSISTANT, request_id=request_id, conversation__owner=owner
+    ).first()
+
+
 def conversation_history(*, conversation: Conversation) -> list[Turn]:
     """The recent turns a follow-up carries; stopped or failed answers included as shown."""
     turns = conversation.messages.order_by("-created_at", "-pk").values_list("role", "text")[:12]
@@ -57,14 +85,27 @@ def citation_passage(*, user, chunk_id: str) -> CitedPassage:
     match = _CHUNK_ID.fullmatch(chunk_id)
     if match is None:
         raise Http404("No such passage.")
-    document = readable_documents(user=user).filter(pk=int(match["document"])).first()
-    if document is None:
-        raise Http404("No such passage.")
+    document = document_readable(user=user, pk=int(match["document"]))
     chunks = index_chunks(document_id=document.pk, version=int(match["version"]))
     chunk = next((c for c in chunks if c.chunk_id == chunk_id), None)
     if chunk is None:
         raise Http404("That passage is no longer in the knowledge base.")
     return CitedPassage(document=document, chunk=chunk)
+
+
+def document_readable(*, user, pk: int) -> Document:
+    document = readable_documents(user=user).filter(pk=pk).first()
+    if document is None:
+        raise Http404("No such document.")
+    return document
+
+
+def document_text(*, user, pk: int) -> ReadableDocument:
+    """The whole indexed version of a document the user may read (404 before it is indexed)."""
+    document = document_readable(user=user, pk=pk)
+    if document.indexed_version is None:
+        raise Http404("That document is not in the knowledge base yet.")
+    return ReadableDocument(document, index_chunks(document_id=pk, version=document.indexed_version))
 
 
 def api_token_list(*, user) -> QuerySet[ApiToken]:

@@ -13,6 +13,7 @@ urlpatterns = [
     path("c/<int:pk>/delete/", views.conversation_delete_view, name="delete"),
     path("answers/<int:pk>/feedback/", views.message_feedback_view, name="feedback"),
     re_path(r"^citation/(?P<chunk_id>d\d+-v\d+-c\d+)/$", views.citation_detail, name="citation"),
+    path("documents/<int:pk>/", views.document_read, name="document"),
     path("settings/", views.settings_view, name="settings"),
     path("settings/tokens/<int:pk>/revoke/", views.token_revoke_view, name="token_revoke"),
 ]

@@ -15,11 +15,15 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kb_assistant.accounts.models import api_token_create
 from kb_assistant.chat.forms import FeedbackForm, QuestionForm, RenameForm, StopForm, TokenForm
+from kb_assistant.chat.models import Conversation
+from kb_assistant.chat.passages import answer_quotes, document_sections, page_of, reading_paragraphs
 from kb_assistant.chat.selectors import (
+    answer_by_request,
     api_token_list,
     citation_passage,
     conversation_get,
     conversation_list,
+    document_text,
     message_get_answer,
     message_list,
 )
@@ -89,20 +93,30 @@ def conversation_ask_view(request: HttpRequest, pk: int) -> HttpResponse:
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
     events = conversation_ask(conversation=conversation, question=form.cleaned_data["question"])
-    return sse_response(_chat_events(request, events))
+    return sse_response(_chat_events(request, conversation, events))
 
 
-def _chat_events(request: HttpRequest, events: Iterator[Event | Saved]) -> Iterator[bytes]:
+def _chat_events(
+    request: HttpRequest, conversation: Conversation, events: Iterator[Event | Saved]
+) -> Iterator[bytes]:
     """The pipeline's events for the page; citations and the finished answer arrive as HTML
     rendered here (escaped by templates, answer sanitised), so the script never builds
-    markup from untrusted text."""
+    markup from untrusted text. Meta carries the conversation's title, which the first
+    question has just set, so the page shows it without a reload."""
     # The stream is iterated after the view returned; keep the request's language for it.
     with translation.override(request.LANGUAGE_CODE):
         for event in events:
             match event:
                 case Meta():
-                    html = render_to_string("chat/_citations.html", {"citations": event.citations}, request)
-                    data = {"request_id": event.request_id, "route": event.route, "citations_html": html}
+                    # Every candidate source, hidden: the script shows each once the answer cites it.
+                    context = {"citations": event.citations, "request_id": event.request_id, "live": True}
+                    html = render_to_string("chat/_citations.html", context, request)
+                    data = {
+                        "request_id": event.request_id,
+                        "route": event.route,
+                        "citations_html": html,
+                        "title": conversation.title,
+                    }
                     yield sse_event(data, event="meta")
                 case Saved():
                     html = render_to_string("chat/_answer.html", {"message": event.message}, request)
@@ -163,8 +177,26 @@ def message_feedback_view(request: HttpRequest, pk: int) -> JsonResponse:
 @strict_csp
 @require_GET
 def citation_detail(request: HttpRequest, chunk_id: str) -> HttpResponse:
+    """The cited passage, with what the answer quoted from it marked and a way back to it."""
     passage = citation_passage(user=request.user, chunk_id=chunk_id)
-    return render(request, "chat/citation.html", {"passage": passage})
+    answer = answer_by_request(owner=request.user, request_id=request.GET.get("answer", ""))
+    quotes = answer_quotes(answer.meta, chunk_id) if answer else []
+    context = {
+        "passage": passage,
+        "answer": answer,
+        "paragraphs": reading_paragraphs(passage.chunk.text, quotes),
+        "page": page_of(passage.chunk),
+    }
+    return render(request, "chat/citation.html", context)
+
+
+@login_required
+@strict_csp
+@require_GET
+def document_read(request: HttpRequest, pk: int) -> HttpResponse:
+    readable = document_text(user=request.user, pk=pk)
+    context = {"readable": readable, "sections": document_sections(readable.chunks)}
+    return render(request, "chat/document.html", context)
 
 
 @login_required

@@ -12,6 +12,7 @@ from django.utils import timezone
 from kb_assistant.audit.models import AuditRecord
 from kb_assistant.audit.selectors import AuditFilters, audit_record_filter, audit_record_page
 from kb_assistant.audit.services import audit_event, audit_request, feedback_record
+from router.trace import StageRecord
 from tests.audit.conftest import cloud_trace, local_trace
 from tests.conftest import PASSWORD
 
@@ -141,7 +142,7 @@ def test_the_detail_shows_the_payload_beside_the_local_context(client, log, audr
     assert "maria.gonzalez@northwind.example" in page  # the local context, kept back
     assert "Ask &lt;PERSON_1&gt; (&lt;EMAIL_1&gt;) if unsure." in page  # what the cloud saw
     assert "sending 61 tokens instead of 540" in page
-    assert "placeholder_restored" in page and "too vague" in page
+    assert "placeholders restored" in page and "too vague" in page  # the compliance kind, in words
     assert "generate" in page and "820.0" in page
     assert log["cloud"].hash in page
     assert "script-src 'self'" in response["Content-Security-Policy"]
@@ -214,4 +215,18 @@ def test_logging_in_through_the_form_is_on_the_record(client, audrey):
 def test_the_detail_of_an_event_shows_what_was_done_to_which_document(client, log, audrey):
     page = as_user(client, audrey).get(reverse("audit:detail", args=[log["upload"].pk])).content.decode()
 
-    assert "document_upload" in page and "Leave policy" in page and "kim" in page
+    assert "document upload" in page and "Leave policy" in page and "kim" in page
+
+
+def test_a_request_record_says_how_many_passages_access_withheld_without_naming_them(client, audrey, bob):
+    trace = local_trace(bob)
+    trace.stages = [
+        s
+        if s.name != "retrieve"
+        else StageRecord("retrieve", "local", 20.5, {"chunks": 1, "withheld_by_access": 3})
+        for s in trace.stages
+    ]
+    record = audit_request(trace=trace)
+
+    page = as_user(client, audrey).get(reverse("audit:detail", args=[record.pk])).content.decode()
+    assert "access excluded 3 of the nearest candidate passages (not shown here)" in page

@@ -35,9 +35,10 @@ Band C salaries range from 52,000 to 61,000 EUR. Only HR may read this table.
 HARD_TRAVEL_QUESTION = "Compare the approval rules for trips abroad and within the country, and explain why the thresholds differ?"
 
 
-def put(name: str, text: str, groups=(), sensitivity: str = "internal") -> Document:
+def put(name: str, text: str | bytes, groups=(), sensitivity: str = "internal") -> Document:
+    data = text if isinstance(text, bytes) else text.encode()
     result = document_submit(
-        filename=name, data=text.encode(), uploaded_by=None, groups=[group(g) for g in groups],
+        filename=name, data=data, uploaded_by=None, groups=[group(g) for g in groups],
         sensitivity=sensitivity, max_bytes=settings.KB_UPLOAD_MAX_BYTES, enqueue=False,
     )  # fmt: skip
     ingest_document(result.document.pk)

@@ -126,6 +126,25 @@ def test_a_citation_opens_only_for_someone_who_may_read_the_document(client, han
     assert logged_in(client, bob).get(url).status_code == 404
 
 
+def test_a_whole_document_opens_only_for_someone_who_may_read_it(client, handbook, alice, bob):
+    url = reverse("chat:document", args=[handbook["salaries"].pk])
+
+    assert "52,000" in logged_in(client, alice).get(url).content.decode()
+    assert logged_in(client, bob).get(url).status_code == 404
+
+
+def test_a_citation_links_back_only_to_its_readers_own_answer(client, handbook, alice, bob):
+    from ingestion.store import index_chunks
+
+    chunk = index_chunks(document_id=handbook["leave"].pk)[0]
+    answer = conversation_of(alice).messages.create(role="assistant", request_id="r-alice", text="Yes [1].")
+    url = reverse("chat:citation", args=[chunk.chunk_id]) + "?answer=r-alice"
+    back = f"/chat/c/{answer.conversation_id}/#answer-{answer.pk}"
+
+    assert back in logged_in(client, alice).get(url).content.decode()
+    assert back not in logged_in(client, bob).get(url).content.decode()
+
+
 def test_a_citation_of_an_unknown_or_replaced_passage_is_404(client, handbook, alice):
     document = handbook["leave"]
     url = reverse("chat:citation", args=[f"d{document.pk}-v{document.indexed_version + 1}-c0"])

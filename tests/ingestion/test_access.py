@@ -42,8 +42,10 @@ def messages_of(response) -> str:
 
 
 def bulk_upload(client, name: str, data: bytes, **fields):
-    """The list page's form as a browser posts it at its defaults, plus `fields`."""
-    form = {"files": [SimpleUploadedFile(name, data)], "sensitivity": "internal", **fields}
+    """The list page's form as a browser posts it at its defaults (kim's own reader group
+    ticked), plus `fields`."""
+    defaults = {"sensitivity": "internal", "groups": [group("employees").pk]}
+    form = {"files": [SimpleUploadedFile(name, data)], **defaults, **fields}
     return client.post(reverse("kb:list"), form)
 
 
@@ -76,14 +78,14 @@ def test_a_new_version_from_the_bulk_form_at_its_defaults_keeps_hr_and_confident
     notes.refresh_from_db()
     assert (notes.version, Access.of(notes)) == (2, HR_CONFIDENTIAL)
     assert Document.objects.count() == 1
-    assert "keeps its access: hr · Confidential" in messages_of(response)
+    assert "keeps its access: HR · Confidential" in messages_of(response)
 
 
 def test_the_new_version_form_shows_the_current_access_and_keeps_it_when_left_alone(client, kim):
     notes = hr_notes(kim)
     client.force_login(kim)
     page = client.get(reverse("kb:detail", args=[notes.pk])).content.decode()
-    assert "Current access: hr · Confidential" in page
+    assert "Current access: HR · Confidential" in page  # group names as people read them
 
     shown = version_form_as_shown(client, notes)
     assert shown["version-sensitivity"] == ["confidential"]
@@ -116,7 +118,7 @@ def test_the_new_version_form_applies_only_what_the_admin_changed(client, kim):
 
     notes.refresh_from_db()
     assert Access.of(notes) == Access(("finance", "hr"), "restricted")
-    assert "changed from finance, hr · Confidential to finance, hr · Restricted" in messages_of(response)
+    assert "changed from Finance, HR · Confidential to Finance, HR · Restricted" in messages_of(response)
 
 
 def test_a_different_file_with_an_existing_name_is_a_new_document_and_the_uploader_is_told(client, kim):

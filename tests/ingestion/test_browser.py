@@ -25,7 +25,7 @@ def test_a_kb_admin_uploads_a_file_and_watches_it_reach_indexed(
         page.click("#upload-form button[type=submit]")
 
         row = page.locator("#documents tr", has_text="remote-work-policy")
-        expect(row.locator("[data-role=status]")).to_have_text("indexed", timeout=120_000)
+        expect(row.locator("[data-role=status]")).to_have_text("Ready", timeout=120_000)
         expect(row.locator("[data-role=chunks]")).not_to_have_text("0")
         row.locator("a").first.click()
         expect(page.locator("pre.chunk").first).to_contain_text("remotely")

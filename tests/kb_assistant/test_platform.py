@@ -7,9 +7,11 @@ import sys
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.core.management import call_command
 
+from ingestion.embedders import embedder_class
 from tests.processes import ROOT
 
 
@@ -95,5 +97,6 @@ def test_warm_models_loads_what_a_first_question_needs():
     out = StringIO()
     call_command("warm_models", stdout=out)
 
-    assert out.getvalue().strip() == "intent classifier ready: chitchat"
-    assert {"llama_cpp", "presidio_analyzer", "sentence_transformers"} <= set(sys.modules)
+    assert out.getvalue().strip() == "ready"  # one quiet line: no library chatter, no labels
+    embedder = embedder_class(settings.EMBEDDING_MODEL).package
+    assert {"llama_cpp", "presidio_analyzer", embedder} <= set(sys.modules)

@@ -1,7 +1,10 @@
+from typing import Any
+
 from django import template
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
 
+from kb_assistant.chat.citing import cited_only
 from kb_assistant.chat.rendering import render_markdown
 
 register = template.Library()
@@ -27,3 +30,9 @@ def markdown(text: str) -> SafeString:
 @register.filter
 def stage_label(name: str) -> str:
     return STAGE_LABELS.get(name, name)
+
+
+@register.filter
+def cited_in(citations: list[dict[str, Any]] | None, answer: str) -> list[dict[str, Any]]:
+    """Only the sources the answer marks (kb_assistant/chat/citing.py)."""
+    return cited_only(citations or [], answer)
