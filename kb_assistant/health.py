@@ -43,7 +43,9 @@ def _redis() -> dict:
 
 
 def _worker() -> dict:
-    replies = celery_app.control.ping(timeout=1.0)
+    """Alive when one worker answers: the first reply ends the wait, which would otherwise
+    last the whole timeout (a broadcast cannot know how many workers there are)."""
+    replies = celery_app.control.ping(timeout=1.0, limit=1)
     return {"ok": bool(replies), "workers": [name for reply in replies for name in reply]}
 
 

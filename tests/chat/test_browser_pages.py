@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from kb_assistant.chat.models import Message
 from router.config import cloud_config
 from router.deps import cloud_gate
-from tests.browser import browser_page, log_in
+from tests.browser import browser_page, log_in, screenshot
 from tests.chat.conftest import HARD_TRAVEL_QUESTION, put
 from tests.chat.test_browser import ask, start_conversation
 from tests.conftest import PASSWORD
@@ -116,6 +116,7 @@ def test_each_answer_streams_into_view_and_the_first_question_names_the_conversa
         assert wholly_on_screen(page, answer.locator(".answer")), "the third answer should be on the screen"
         assert not in_viewport(page, page.locator("article[id^=answer-]").first)
         expect(answer.locator(".answer")).to_contain_text("Here is what your documents say")
+        screenshot(page, "employee-chat-en")
 
     assert all(states >= 3 for states in shown_per_answer), f"text states per answer: {shown_per_answer}"
 
@@ -152,6 +153,9 @@ def test_a_not_found_answer_lists_no_sources(live_server, handbook, alice, quoti
         answer = finished_answer(page, 0)
         expect(answer.locator(".answer")).to_contain_text("没有找到")
         expect(answer.locator(".citations")).to_have_count(0)
+        ask(page, "年假有多少天？")
+        expect(finished_answer(page, 1).locator("[data-testid=citation]").first).to_be_visible()
+        screenshot(page, "employee-chat-zh")
 
 
 @pytest.mark.parametrize(
@@ -181,6 +185,7 @@ def test_the_citation_page_shows_the_title_the_quoted_sentence_and_its_links(
         assert "mono" not in text.evaluate("node => getComputedStyle(node).fontFamily")
         expect(cited.locator("[data-testid=cited-sentence]").first).to_be_visible()
         expect(cited.locator("[data-testid=cited-sentence]", has_text="21 days")).to_have_count(1)
+        screenshot(cited, f"employee-citation-{locale[:2]}")
         expect(cited.get_by_role("link", name=re.compile(pdf_page))).to_have_attribute(
             "href", re.compile(rf"/kb/{pdf.pk}/file\?preview#page=\d+$")
         )
@@ -219,6 +224,7 @@ def test_a_phone_leaves_the_screen_to_the_answer(live_server, handbook, alice, q
         answer = finished_answer(page, 0)
         assert in_viewport(page, answer)
         assert page.evaluate("document.documentElement.scrollWidth") <= 390
+        screenshot(page, "employee-phone-zh")
 
 
 def test_kb_admins_and_auditors_keep_a_home_page_with_their_areas(kim):
