@@ -1,14 +1,18 @@
-// Drag and drop onto the upload form, and live status of documents being ingested.
+// Drag and drop onto the upload form, the chosen files' names beside each file button, and
+// live status of documents being ingested.
 (function () {
+  for (const input of document.querySelectorAll("label.file-pick input[type=file]")) {
+    const chosen = input.closest("label").nextElementSibling;
+    input.addEventListener("change", () => {
+      chosen.textContent = Array.from(input.files).map((f) => f.name).join(", ") || chosen.dataset.none;
+    });
+  }
   const zone = document.getElementById("dropzone");
   const input = document.querySelector("#upload-form input[type=file]");
-  const chosen = document.getElementById("chosen");
-  const showChosen = () => { chosen.textContent = Array.from(input.files).map((f) => f.name).join(", "); };
   if (zone && input) {
-    input.addEventListener("change", showChosen);
     ["dragenter", "dragover"].forEach((e) => zone.addEventListener(e, (ev) => { ev.preventDefault(); zone.classList.add("over"); }));
     ["dragleave", "drop"].forEach((e) => zone.addEventListener(e, (ev) => { ev.preventDefault(); zone.classList.remove("over"); }));
-    zone.addEventListener("drop", (ev) => { input.files = ev.dataTransfer.files; showChosen(); });
+    zone.addEventListener("drop", (ev) => { input.files = ev.dataTransfer.files; input.dispatchEvent(new Event("change")); });
   }
 
   const busy = new Set(["queued", "parsing", "embedding"]);

@@ -75,7 +75,11 @@ def test_a_kb_admin_sees_the_real_title_a_ready_status_and_the_version_history(
         screenshot(page, "kb-admin-document-zh")
         page.goto(f"{live_server.url}/kb/")
         expect(page.locator("#documents [data-role=status]").first).to_have_text("可用")
+        expect(page.locator("label.file-pick")).to_have_text("选择文件")  # not the browser's "Choose Files"
+        expect(page.locator(".file-chosen")).to_have_text("未选择文件")
         screenshot(page, "kb-admin-list-zh")
+        page.set_input_files("#upload-form input[type=file]", str(first))
+        expect(page.locator(".file-chosen")).to_have_text("remote-work-policy.md")
 
 
 def test_the_readers_list_offers_no_roles_and_an_upload_needs_an_explicit_choice(live_server, kim, tmp_path):
