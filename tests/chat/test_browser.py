@@ -113,5 +113,11 @@ def test_a_phone_in_chinese_gets_chinese_labels_and_a_usable_page(live_server, h
         ask(page, "年假有多少天？")
         answer = page.locator("article[id^=answer-]")
         expect(answer).to_be_visible(timeout=120_000)
-        expect(answer.locator("[data-testid=route-card] summary")).to_contain_text("这个回答是如何产生的")
+        card = answer.locator("[data-testid=route-card]")
+        expect(card.locator("summary")).to_contain_text("这个回答是如何产生的")
+        card.locator("summary").click()  # reasons, intent and steps in words of the page's language
+        expect(card.locator("[data-testid=route-reasons] li")).to_have_text(["离线：未配置云端模型"])
+        intent = card.locator("dt:has-text('意图') + dd").inner_text()
+        assert re.search(r"[\u4e00-\u9fff]", intent), f"the intent in words, not a code: {intent}"
+        expect(card.locator("table.stages")).to_contain_text("去标识化")
         assert page.evaluate("document.documentElement.scrollWidth") <= 390

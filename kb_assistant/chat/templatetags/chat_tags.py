@@ -2,23 +2,12 @@ from typing import Any
 
 from django import template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import gettext_lazy as _
 
+from kb_assistant import labels
 from kb_assistant.chat.citing import cited_only
 from kb_assistant.chat.rendering import render_markdown
 
 register = template.Library()
-
-STAGE_LABELS = {
-    "resolve": _("resolve"),
-    "intent": _("intent"),
-    "retrieve": _("retrieve"),
-    "condense": _("condense"),
-    "protect": _("protect"),
-    "route": _("route"),
-    "generate": _("generate"),
-    "postprocess": _("post-process"),
-}
 
 
 @register.filter
@@ -28,8 +17,12 @@ def markdown(text: str) -> SafeString:
 
 
 @register.filter
-def stage_label(name: str) -> str:
-    return STAGE_LABELS.get(name, name)
+def reasons(card: dict[str, Any]) -> list[tuple[str, str]]:
+    """(the reader's words for the code, the recorded English detail) per routing reason: the
+    code is what is translated; the detail (scores, thresholds) stays as recorded."""
+    texts = card.get("reasons") or []
+    codes = card.get("reason_codes") or []
+    return [(labels.label("reason", code), text) for code, text in zip(codes, texts, strict=False)]
 
 
 @register.filter
