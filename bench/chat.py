@@ -77,9 +77,7 @@ def manage(*args: str, env: dict) -> str:
     ).stdout
 
 
-def start_web(
-    port: int, env: dict, data_dir: Path, *, workers: int, threads: int = 8
-) -> tuple[subprocess.Popen, float]:
+def start_web(port: int, env: dict, data_dir: Path, *, workers: int) -> tuple[subprocess.Popen, float]:
     """gunicorn as `make run` starts it; returns it and how long until every worker was ready."""
     from tests.processes import wait_until
 
@@ -88,7 +86,7 @@ def start_web(
     process = subprocess.Popen(
         [str(Path(sys.executable).parent / "gunicorn"), "kb_assistant.wsgi", "-c", "kb_assistant/gunicorn_conf.py",
          "--bind", f"127.0.0.1:{port}", "--worker-class", "gthread", "--workers", str(workers),
-         "--threads", str(threads), "--timeout", "300"],
+         "--timeout", "300"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
     )  # fmt: skip
     wait_until(

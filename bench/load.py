@@ -11,7 +11,7 @@ Without --url it starts its own instance, offline (every answer local), in produ
 shape: gunicorn gthread workers warmed as `make run` warms them, a Chroma server and Redis,
 on a throw-away data folder with the samples.
 With --url it drives a running instance (pass --token and --password of that instance).
-    .venv/bin/python bench/load.py [--users 8] [--seconds 60] [--questions N] [--workers 2] [--threads 8]
+    .venv/bin/python bench/load.py [--users 8] [--seconds 60] [--questions N] [--workers 2] [--threads N]
     .venv/bin/python bench/load.py --url http://127.0.0.1:8000 --token kb_… --password kb-demo-2026
 Prints one JSON object.
 """
@@ -98,6 +98,11 @@ class ChatPageUser:
             with self.http.stream(
                 "POST", self.ask_url, data={"question": question}, headers=headers
             ) as response:
+                if response.status_code == 503:  # shed by the web tier: nothing was saved
+                    outcome.status = "shed"
+                    outcome.retry_after_s = int(response.headers.get("Retry-After", "1"))
+                    outcome.total_s = time.monotonic() - outcome.started
+                    return outcome
                 response.raise_for_status()
                 for event, data in _sse(response.iter_lines()):
                     if event == "delta" and outcome.first_token_s is None:
@@ -188,10 +193,12 @@ def own_instance(args) -> tuple[list, str, int]:
         "CHROMA_PORT": str(chroma_port),
     }
     env.pop("OPENAI_API_KEY", None)  # offline: every answer local, as in issue 13's run
+    if args.threads:
+        env["WEB_THREADS"] = str(args.threads)
     manage("seed_demo", env=env)
     manage("load_samples", "--sync", env=env)
     token = manage("create_api_token", args.username, env=env).strip()
-    web, _ready_seconds = start_web(web_port, env, data_dir, workers=args.workers, threads=args.threads)
+    web, _ready_seconds = start_web(web_port, env, data_dir, workers=args.workers)
     args.url = f"http://127.0.0.1:{web_port}"
     return [*processes, web], token, web.pid
 
@@ -199,7 +206,17 @@ def own_instance(args) -> tuple[list, str, int]:
 def queue_settings() -> dict:
     from django.conf import settings
 
-    return {"waiting": settings.LOCAL_LLM_QUEUE, "wait_seconds": settings.LOCAL_LLM_QUEUE_WAIT_SECONDS}
+    return {
+        "waiting": settings.LOCAL_LLM_QUEUE,
+        "wait_seconds": settings.LOCAL_LLM_QUEUE_WAIT_SECONDS,
+        "answers_in_flight": settings.WEB_ANSWERS_IN_FLIGHT,
+    }
+
+
+def web_threads() -> int:
+    from django.conf import settings
+
+    return settings.WEB_THREADS
 
 
 def main() -> None:
@@ -212,7 +229,9 @@ def main() -> None:
     parser.add_argument(
         "--workers", type=int, default=2, help="gunicorn workers of the instance started here"
     )
-    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument(
+        "--threads", type=int, help="WEB_THREADS of the instance started here (default: the product's)"
+    )
     parser.add_argument("--url", help="a running instance instead of one started here")
     parser.add_argument("--token", help="an API token of --username on the running instance")
     parser.add_argument("--username", default="alice")
@@ -255,7 +274,7 @@ def main() -> None:
                 "wall_seconds": round(wall_seconds, 1),
                 "instance": args.url
                 if not processes
-                else f"started here: gunicorn gthread {args.workers}×{args.threads}, offline",
+                else f"started here: gunicorn gthread {args.workers}×{args.threads or web_threads()}, offline",
                 "queue_per_worker": queue_settings() if processes else "as set on that instance",
                 "overall": summary(outcomes),
                 "api": summary([o for o in outcomes if o.channel == "api"]),

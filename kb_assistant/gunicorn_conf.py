@@ -4,6 +4,9 @@ worker answers as fast as it ever will."""
 
 import os
 
+from kb_assistant.settings import WEB_THREADS
+
+threads = WEB_THREADS  # a `--threads` on the command line would override it: none is given
 # Stopping (Ctrl-C, SIGTERM) gives answers being streamed this long to finish; gunicorn's
 # default of 30 s made every stop of `make run` wait that long.
 graceful_timeout = 5

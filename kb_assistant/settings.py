@@ -244,6 +244,12 @@ LOCAL_DRAFT_SECONDS = env_float("LOCAL_DRAFT_SECONDS", 6.0, minimum=0.5)
 # (recorded as `local_busy`) instead of queueing.
 LOCAL_LLM_QUEUE = env_int("LOCAL_LLM_QUEUE", 4, minimum=0)
 LOCAL_LLM_QUEUE_WAIT_SECONDS = env_float("LOCAL_LLM_QUEUE_WAIT_SECONDS", 2.0, minimum=0.1)
+# The web tier (gunicorn gthread, kb_assistant/gunicorn_conf.py): threads per worker process,
+# and how many of them may stream answers at once; past that a question is refused at once
+# with 503 and Retry-After (kb_assistant/shedding.py) instead of waiting in gunicorn's line.
+WEB_THREADS = env_int("WEB_THREADS", 16, minimum=2)
+WEB_ANSWERS_IN_FLIGHT = env_int("WEB_ANSWERS_IN_FLIGHT", WEB_THREADS - 4, minimum=1)
+WEB_RETRY_AFTER_SECONDS = env_int("WEB_RETRY_AFTER_SECONDS", 2, minimum=1)
 
 # De-identification (router/pii/company.py): the company's ID formats, regular expressions
 # separated by spaces (empty: the common EMP-12345 / CUST-001234 shapes), and its own names,

@@ -94,7 +94,7 @@ say Models "$(grep '^ready' "$LOGS/models.log" | tail -n 1)"
 
 WEB_WORKERS=2
 rm -f "$KB_DATA_DIR"/run/web-*.ready
-.venv/bin/gunicorn kb_assistant.wsgi -c kb_assistant/gunicorn_conf.py --bind "0.0.0.0:$PORT" --worker-class gthread --workers $WEB_WORKERS --threads 8 \
+.venv/bin/gunicorn kb_assistant.wsgi -c kb_assistant/gunicorn_conf.py --bind "0.0.0.0:$PORT" --worker-class gthread --workers $WEB_WORKERS \
   --timeout 300 --access-logfile "$LOGS/web-access.log" >"$LOGS/web.log" 2>&1 &
 pids+=($!)
 # Each web worker warms its models and asks a first question before it accepts requests.

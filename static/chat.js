@@ -159,6 +159,10 @@
         body: new URLSearchParams({ question }),
         signal: controller.signal,
       });
+      if (response.status === 503) { // shed: nothing was saved, the question can be asked again
+        const { message } = await response.json();
+        throw Object.assign(new Error(message), { busy: true });
+      }
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
       for await (const { name, data } of serverEvents(response)) {
         if (name === "meta") {
@@ -184,7 +188,8 @@
     } catch (error) {
       status.remove();
       const stopped = error.name === "AbortError";
-      answer.append(element("p", stopped ? "muted stopped" : "error", stopped ? labels.stopped : labels.failed));
+      const message = stopped ? labels.stopped : error.busy ? error.message : labels.failed;
+      answer.append(element("p", stopped ? "muted stopped" : "error", message));
     } finally {
       answer.classList.remove("streaming");
       controller = null;

@@ -26,6 +26,7 @@ from kb_assistant.chat.history import Turn, history_window
 from kb_assistant.chat.links import StreamLinkFilter, link_policy
 from kb_assistant.chat.services import QUESTION_MAX_CHARS
 from kb_assistant.chat.sse import sse_event, sse_response
+from kb_assistant.shedding import AnswerSlot, HeldStream, answer_slot
 from router import pipeline
 from router.budget import DailyBudget
 from router.config import router_config
@@ -63,6 +64,8 @@ class ApiError(Exception):
         response = JsonResponse(self.body(), status=self.status)
         if self.status == 401:
             response["WWW-Authenticate"] = "Bearer"
+        if self.status == 503:
+            response["Retry-After"] = str(settings.WEB_RETRY_AFTER_SECONDS)  # the SDK waits, then retries
         if self.status == 429:
             response["x-should-retry"] = "false"  # the budget resets tomorrow; SDK retries cannot help
         return response
@@ -83,6 +86,7 @@ def chat_completions(request: HttpRequest) -> HttpResponse:
         user = _token_user(request)
         completion = completion_request_parse(request.body)
         _require_budget(user)
+        slot = _answer_slot()
         ask = pipeline.AskRequest(
             question=completion.question, user=user, channel="api", history=completion.history
         )
@@ -90,8 +94,11 @@ def chat_completions(request: HttpRequest) -> HttpResponse:
     except ApiError as error:
         return error.response()
     if completion.stream:
-        return sse_response(_stream(events, include_usage=completion.include_usage))
-    return _complete(events)
+        return sse_response(HeldStream(_stream(events, include_usage=completion.include_usage), slot))
+    try:
+        return _complete(events)
+    finally:
+        slot.release()
 
 
 @csrf_exempt
@@ -133,6 +140,18 @@ def _require_budget(user) -> None:
             type="insufficient_quota",
             code="insufficient_quota",
         ) from exc
+
+
+def _answer_slot() -> AnswerSlot:
+    slot = answer_slot()
+    if slot is None:
+        raise ApiError(
+            503,
+            "Too many answers are being written right now; retry in a moment.",
+            type="server_error",
+            code="overloaded",
+        )
+    return slot
 
 
 def completion_request_parse(body: bytes) -> CompletionRequest:

@@ -3,6 +3,7 @@ renders. Every URL with an id goes through an owner-filtered selector (404 other
 
 from collections.abc import Iterator
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, JsonResponse
@@ -11,6 +12,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_GET, require_POST
 
 from kb_assistant.accounts.models import api_token_create
@@ -39,6 +41,7 @@ from kb_assistant.chat.services import (
 )
 from kb_assistant.chat.sse import sse_event, sse_response
 from kb_assistant.security import strict_csp
+from kb_assistant.shedding import HeldStream, answer_slot
 from router.events import Delta, Event, Failed, Meta, Notice
 
 
@@ -92,8 +95,19 @@ def conversation_ask_view(request: HttpRequest, pk: int) -> HttpResponse:
     form = QuestionForm(request.POST)
     if not form.is_valid():
         return JsonResponse({"errors": form.errors}, status=400)
+    slot = answer_slot()
+    if slot is None:  # nothing is saved: the question can simply be asked again
+        wait = settings.WEB_RETRY_AFTER_SECONDS
+        message = ngettext(
+            "Many answers are being written right now; please ask again in %(n)d second.",
+            "Many answers are being written right now; please ask again in %(n)d seconds.",
+            wait,
+        ) % {"n": wait}
+        response = JsonResponse({"message": message}, status=503)
+        response["Retry-After"] = str(wait)
+        return response
     events = conversation_ask(conversation=conversation, question=form.cleaned_data["question"])
-    return sse_response(_chat_events(request, conversation, events))
+    return sse_response(HeldStream(_chat_events(request, conversation, events), slot))
 
 
 def _chat_events(

@@ -138,3 +138,42 @@ def test_the_chat_page_answers_with_the_sources_while_the_model_is_busy(
     assert f"/chat/citation/d{handbook['leave'].pk}-v" in response.text
     assert took < QUICK_SECONDS
     assert len(busy_records()) == 1
+
+
+def test_past_the_answers_in_flight_a_question_is_refused_at_once_with_retry_after(
+    live_server, handbook, alice, settings
+):
+    """The web tier's own bound (kb_assistant/shedding.py): one answer in flight allowed, held
+    open by a wait for the busy model; the next question over the API and on the chat page is
+    refused with 503 and Retry-After, saves nothing, and is answered once the first is done."""
+    settings.WEB_ANSWERS_IN_FLIGHT, settings.WEB_RETRY_AFTER_SECONDS = 1, 3
+    settings.LOCAL_LLM_QUEUE, settings.LOCAL_LLM_QUEUE_WAIT_SECONDS = 1, 60
+    client = sdk(live_server, alice)
+    first: list[dict] = []
+    conversation = conversation_of(alice)
+    browser = Client()
+    browser.force_login(alice)
+    with httpx.Client(base_url=live_server.url, timeout=60) as http:
+        http.cookies.set("sessionid", browser.cookies["sessionid"].value)
+        http.get(f"/chat/c/{conversation.pk}/").raise_for_status()  # sets the CSRF cookie
+        with model_busy():
+            holder = threading.Thread(target=lambda: first.append(streamed(client, MODEL_QUESTION)))
+            holder.start()
+            time.sleep(2)  # the first answer waits in the model's line, holding its slot
+            with pytest.raises(openai.InternalServerError) as refused:
+                client.chat.completions.create(
+                    model="hybrid-kb", messages=[{"role": "user", "content": QUOTED_QUESTION}]
+                )
+            page = http.post(
+                f"/chat/c/{conversation.pk}/ask/",
+                data={"question": QUOTED_QUESTION},
+                headers={"X-CSRFToken": http.cookies["csrftoken"]},
+            )
+        holder.join(120)
+
+    assert refused.value.status_code == 503 and refused.value.response.headers["retry-after"] == "3"
+    assert page.status_code == 503 and page.headers["retry-after"] == "3"
+    assert "3 seconds" in page.json()["message"]
+    assert not conversation.messages.exists(), "a refused question is not saved"
+    assert first and "25" in first[0]["text"]
+    assert "25 days" in streamed(client, QUOTED_QUESTION)["text"]  # the slot came back

@@ -233,3 +233,14 @@ def test_kb_admins_and_auditors_keep_a_home_page_with_their_areas(kim):
     response = client.get("/")
     assert response.status_code == 200
     assert b"/kb/" in response.content and b"/chat/" in response.content
+
+
+def test_a_question_the_web_tier_sheds_says_to_ask_again(live_server, handbook, alice, settings):
+    settings.WEB_ANSWERS_IN_FLIGHT, settings.WEB_RETRY_AFTER_SECONDS = 0, 2  # every answer refused
+    with browser_page(locale="zh-CN") as page:
+        log_in(page, live_server.url, "alice", PASSWORD)
+        start_conversation(page, live_server.url)
+        ask(page, "年假有多少天？")
+        expect(page.locator("#messages .error")).to_have_text("当前正在生成的回答较多，请 2 秒后再问。")
+        expect(page.locator("[data-testid=ask]")).to_be_enabled()
+    assert not Message.objects.filter(conversation__owner=alice).exists()
