@@ -86,11 +86,11 @@ def chat_completions(request: HttpRequest) -> HttpResponse:
         user = _token_user(request)
         completion = completion_request_parse(request.body)
         _require_budget(user)
-        slot = _answer_slot()
         ask = pipeline.AskRequest(
             question=completion.question, user=user, channel="api", history=completion.history
         )
-        events = pipeline.run(ask)
+        events = pipeline.run(ask)  # lazy: nothing runs before the slot is taken
+        slot = _answer_slot()
     except ApiError as error:
         return error.response()
     if completion.stream:

@@ -106,7 +106,11 @@ def conversation_ask_view(request: HttpRequest, pk: int) -> HttpResponse:
         response = JsonResponse({"message": message}, status=503)
         response["Retry-After"] = str(wait)
         return response
-    events = conversation_ask(conversation=conversation, question=form.cleaned_data["question"])
+    try:
+        events = conversation_ask(conversation=conversation, question=form.cleaned_data["question"])
+    except BaseException:
+        slot.release()
+        raise
     return sse_response(HeldStream(_chat_events(request, conversation, events), slot))
 
 
