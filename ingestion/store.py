@@ -46,9 +46,9 @@ def readers_for(group_ids: Iterable[int]) -> list[str]:
     return keys or [EVERYONE]
 
 
-def reader_keys(group_ids: Iterable[int]) -> list[str]:
+def reader_keys(group_ids: Iterable[int]) -> tuple[str, ...]:
     """The reader keys a member of these groups holds: everyone's, and each group's."""
-    return [EVERYONE, *(f"g{g}" for g in sorted(group_ids))]
+    return (EVERYONE, *(f"g{g}" for g in sorted(group_ids)))
 
 
 def readers_filter(group_ids: Iterable[int]) -> dict[str, Any]:
@@ -57,9 +57,9 @@ def readers_filter(group_ids: Iterable[int]) -> dict[str, Any]:
     return clauses[0] if len(clauses) == 1 else {"$or": clauses}
 
 
-def may_read(chunk: "IndexedChunk", keys: Iterable[str]) -> bool:
+def may_read(chunk: "IndexedChunk", keys: frozenset[str]) -> bool:
     """The index copy's word on access (the database has the last word, ingestion.selectors)."""
-    return not set(keys).isdisjoint(chunk.metadata.get("readers") or ())
+    return not keys.isdisjoint(chunk.metadata.get("readers") or ())
 
 
 def chunk_id(document_id: int, version: int, position: int) -> str:

@@ -6,6 +6,8 @@ chosen here, at display, in the reader's language. An unknown code (a label an a
 added, a kind from a newer version) is shown as it is rather than hidden.
 """
 
+from typing import Any
+
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -182,3 +184,11 @@ def texts(vocabulary: str) -> dict[str, str]:
 def choices(vocabulary: str, codes) -> list[tuple[str, str]]:
     """(code, words) pairs for a form's select, in the order given."""
     return [(code, label(vocabulary, code)) for code in codes]
+
+
+def reason_rows(record: dict[str, Any]) -> list[tuple[str, str]]:
+    """(words for the code, the text recorded) per routing reason of a trace or route card;
+    records written before reasons had codes have only the text."""
+    texts = record.get("reasons") or []
+    codes = record.get("reason_codes") or [""] * len(texts)
+    return [(label("reason", code) if code else "", text) for code, text in zip(codes, texts, strict=False)]

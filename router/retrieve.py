@@ -61,7 +61,7 @@ def retrieve(
     wanted = max(NEAREST_CHUNKS, limit)
     window = max(SEARCH_WINDOW, wanted)
     nearest = index.query(embedding=question_vector, where={}, limit=window)
-    keys = reader_keys(group_ids)
+    keys = frozenset(reader_keys(group_ids))
     hits = [h for h in nearest if may_read(h, keys)]
     if len(hits) < wanted and len(nearest) == window:  # readable ones may lie beyond the window
         hits = index.query(embedding=question_vector, where=readers_filter(group_ids), limit=wanted)

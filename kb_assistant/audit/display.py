@@ -34,14 +34,6 @@ def _value(key: str, value: Any) -> str:
     return label(vocabulary, value)
 
 
-def reason_rows(trace: dict[str, Any]) -> list[tuple[str, str]]:
-    """(words for the code, the text recorded) per reason; records written before reasons had
-    codes have only the text."""
-    texts = trace.get("reasons") or []
-    codes = trace.get("reason_codes") or [""] * len(texts)
-    return [(label("reason", code) if code else "", text) for code, text in zip(codes, texts, strict=False)]
-
-
 def withheld_by_access(trace: dict[str, Any]) -> int | None:
     """How many of the nearest candidate passages the user's access excluded, as retrieval
     recorded it; None for records from before it was counted."""

@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from kb_assistant.accounts.roles import is_auditor
 from kb_assistant.audit.dashboard import audit_dashboard
-from kb_assistant.audit.display import event_rows, reason_rows, stage_detail, withheld_by_access
+from kb_assistant.audit.display import event_rows, stage_detail, withheld_by_access
 from kb_assistant.audit.export import export_csv, export_jsonl
 from kb_assistant.audit.forms import AuditFilterForm
 from kb_assistant.audit.models import AuditRecord
@@ -23,6 +23,7 @@ from kb_assistant.audit.selectors import (
     audit_record_get,
     audit_record_page,
 )
+from kb_assistant.labels import reason_rows
 from kb_assistant.security import strict_csp
 
 EXPORTS = {

@@ -18,11 +18,8 @@ def markdown(text: str) -> SafeString:
 
 @register.filter
 def reasons(card: dict[str, Any]) -> list[tuple[str, str]]:
-    """(the reader's words for the code, the recorded English detail) per routing reason: the
-    code is what is translated; the detail (scores, thresholds) stays as recorded."""
-    texts = card.get("reasons") or []
-    codes = card.get("reason_codes") or []
-    return [(labels.label("reason", code), text) for code, text in zip(codes, texts, strict=False)]
+    """(words for the code, the recorded English detail) per routing reason (kb_assistant.labels)."""
+    return labels.reason_rows(card)
 
 
 @register.filter
