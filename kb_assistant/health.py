@@ -63,13 +63,12 @@ def _file(path_factory: Callable) -> Check:
 
 
 def _embedding_model() -> dict:
-    """The configured model's package is installed (loading it is the worker's job)."""
-    import importlib.util
-
-    from ingestion.embedders import embedder_class
+    """The configured model's package (and file) are installed (loading it is the worker's job)."""
+    from ingestion.embedders import embedder_class, embedder_missing
 
     model = embedder_class(settings.EMBEDDING_MODEL)
-    return {"ok": importlib.util.find_spec(model.package) is not None, "model": model.model_name}
+    missing = embedder_missing(settings.EMBEDDING_MODEL)
+    return {"ok": not missing, "model": model.model_name, **({"error": missing} if missing else {})}
 
 
 def _cloud() -> dict:

