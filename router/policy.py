@@ -161,17 +161,52 @@ def decide_escalation(decision: RouteDecision, *, local_how: str) -> RouteDecisi
     return RouteDecision("cloud", [reason])
 
 
-def decide_fallback(*, error: str, paused: bool, answered_some: bool, cut_off: bool = False) -> RouteDecision:
+# What the reader is told of a fallback, in the question's language like the answer
+# (router.answers): (English, Chinese). Those that interrupt an answer stand apart from it.
+FALLBACK_NOTICES = {
+    "cut_off": (
+        "\n\n(The cloud's answer was cut off before its end; the answer below comes from this machine.)\n\n",
+        "\n\n（云端的回答未写完就中断了；下面的回答由本机生成。）\n\n",
+    ),
+    "paused": (
+        "The cloud is paused after failures; answering locally.",
+        "云端多次失败后已暂停，由本机回答。",
+    ),
+    "dropped": (
+        "\n\n(The cloud connection dropped mid-answer; the rest comes from this machine.)\n\n",
+        "\n\n（云端连接在回答中途断开；其余部分由本机生成。）\n\n",
+    ),
+    "failed": (
+        "The cloud did not answer; this answer was produced on this machine.",
+        "云端没有回答；此回答由本机生成。",
+    ),
+}
+
+
+def decide_fallback(
+    *, error: str, paused: bool, answered_some: bool, cut_off: bool = False, chinese: bool = False
+) -> RouteDecision:
     """The cloud was chosen but did not (fully) answer: the rest comes from this machine.
     `paused`: the breaker stopped the call before it went out (another request's failure);
-    `cut_off`: its stream ended cleanly but before the answer's end, which is easy to miss."""
+    `cut_off`: its stream ended cleanly but before the answer's end, which is easy to miss;
+    `chinese`: the question is, so the notice is too."""
     if cut_off:
         reason = Reason(
             ReasonCode.CLOUD_CUT_OFF,
             f"the cloud's answer was cut off before its end ({error}); answered locally instead",
         )
-        notice = "\n\n(The cloud's answer was cut off before its end; the answer below comes from this machine.)\n\n"
-        return RouteDecision("fallback", [reason], notice=notice)
+        notice = "cut_off"
+    elif paused:
+        reason = Reason(
+            ReasonCode.BREAKER_OPEN,
+            "the cloud failed (the circuit breaker is open); answered locally instead",
+        )
+        notice = "paused"
+    else:
+        reason = Reason(ReasonCode.CLOUD_FAILED, f"the cloud failed ({error}); answered locally instead")
+        notice = "dropped" if answered_some else "failed"
+    in_english, in_chinese = FALLBACK_NOTICES[notice]
+    return RouteDecision("fallback", [reason], notice=in_chinese if chinese else in_english)
     if paused:
         reason = Reason(
             ReasonCode.BREAKER_OPEN,

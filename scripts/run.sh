@@ -20,10 +20,11 @@ mkdir -p "$KB_DATA_DIR/redis" "$LOGS"
 export TQDM_DISABLE=1 HF_HUB_DISABLE_PROGRESS_BARS=1 TRANSFORMERS_VERBOSITY=error
 
 pids=()
+step_pid=""  # the set-up step running, if any
 stop_services() {
   trap - INT TERM EXIT
   echo; echo "Stopping…"
-  for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
+  for pid in $step_pid "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 on_signal() {  # asked to stop (Ctrl-C, SIGTERM): a normal end
@@ -43,11 +44,16 @@ say() { printf '%-9s %s\n' "$1" "$2"; }  # say SERVICE WHAT: the one console lin
 
 step() {  # step LOG COMMAND…: run quietly, output in logs/LOG; on failure, show its end
   local log="$LOGS/$1"; shift
-  if ! "$@" >"$log" 2>&1; then
+  # Waited for in the background: bash runs a trap only once a foreground command has ended,
+  # so SIGTERM would otherwise wait for a long step (warming models) before stopping.
+  "$@" >"$log" 2>&1 &
+  step_pid=$!
+  if ! wait "$step_pid"; then
     tail -n 15 "$log" >&2
     echo "Failed: $*; the whole output is in $log" >&2
     exit 1
   fi
+  step_pid=""
 }
 
 wait_for() {  # wait_for NAME COMMAND…: poll until the command succeeds (60 s)
@@ -87,6 +93,7 @@ pids+=($!)
 say Worker "started (Celery, one process)"
 
 step reindex.log $PY manage.py reindex --if-model-changed  # an index of another EMBEDDING_MODEL is rebuilt first
+step titles.log $PY manage.py refresh_titles  # documents indexed before titles were parsed get theirs
 step samples.log $PY manage.py load_samples  # already indexed ones are recognised and skipped
 say Samples "$(awk '$3 == "chunks" {n[$1]++} END {for (s in n) printf "%s%d %s", (i++ ? ", " : ""), n[s], s}' "$LOGS/samples.log")"
 step models.log $PY manage.py warm_models

@@ -1,5 +1,6 @@
 """Debian's Chromium driven by Playwright (never `playwright install`: no downloads here)."""
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -19,10 +20,19 @@ CHROMIUM_ARGS = [
 
 @contextmanager
 def browser_page(*, locale: str = "en-US", viewport: dict | None = None):
+    """A page of a browser set up for `locale`: the pages' language (Accept-Language,
+    navigator.language) and the browser's own, which its widgets speak ("年/月/日" in a date
+    field, "选择文件"). On Linux Chromium takes the latter from LANGUAGE, not from `--lang`,
+    and needs Debian's chromium-l10n for any but English."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=CHROMIUM_ARGS,
+            headless=True,
+            env={**os.environ, "LANGUAGE": locale.replace("-", "_")},
+        )
         context = browser.new_context(locale=locale, viewport=viewport or {"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(30_000)

@@ -3,8 +3,11 @@ and `GET /v1/models`, for any OpenAI client.
 
 Same pipeline as the chat page (channel "api"): same permissions, routing, protection and
 audit. The route and citations travel in an extra top-level `kb` field that standard
-clients ignore. Sampling parameters (temperature, max_tokens…) are accepted and ignored:
-the router decides how and where an answer is generated. Clients' system messages are
+clients ignore: `citations` are the sources the answer cites, as the chat page lists them
+(kb_assistant/chat/citing.py), `sources_read` every passage it was given, numbered as its [n]
+marks count them. A stream sends `sources_read` first and `citations` with its last chunk,
+once the answer is known. Sampling parameters (temperature, max_tokens…) are accepted and
+ignored: the router decides how and where an answer is generated. Clients' system messages are
 ignored too: they would otherwise reach the cloud unreviewed. Answers follow the chat page's
 link policy (`links.py`): clients render markdown, and an image to another host would be
 fetched with whatever its URL carries.
@@ -22,6 +25,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.views.decorators.csrf import csrf_exempt
 
 from kb_assistant.accounts.authentication import TokenRefused, token_user
+from kb_assistant.chat.citing import cited_only
 from kb_assistant.chat.history import Turn, history_window
 from kb_assistant.chat.links import StreamLinkFilter, link_policy
 from kb_assistant.chat.services import QUESTION_MAX_CHARS
@@ -39,7 +43,7 @@ MODEL_ID = "hybrid-kb"
 MODEL_CREATED = 1795564800  # 2026-11-25, when this API first served the model
 HISTORY_ROLES = {"user", "assistant"}
 IGNORED_ROLES = {"system", "developer"}
-KB_FIELDS = ("request_id", "route", "reasons", "intent", "citations")
+KB_FIELDS = ("request_id", "route", "reasons", "intent")
 
 
 class ApiError(Exception):
@@ -228,7 +232,7 @@ def _complete(events: Iterator[Event]) -> JsonResponse:
             "choices": [{"index": 0, "message": message, "finish_reason": "stop", "logprobs": None}],
             "usage": _usage(trace),
             # The final route and reasons: a cloud failure may have turned it into a fallback.
-            "kb": {**_kb(meta), "route": trace.route, "reasons": trace.reason_texts},
+            "kb": {**_kb(meta), **_kb_end(trace, meta)},
         },
         json_dumps_params={"ensure_ascii": False},
     )
@@ -239,10 +243,12 @@ def _stream(events: Generator[Event, None, None], *, include_usage: bool) -> Ite
     this generator (client gone) closes the pipeline, which still audits."""
     head: dict[str, Any] = {"object": "chat.completion.chunk", "created": int(time.time()), "model": MODEL_ID}
     links = StreamLinkFilter(link_policy())
+    meta: Meta | None = None
     with closing(events):
         for event in events:
             match event:
                 case Meta():
+                    meta = event
                     head["id"] = f"chatcmpl-{event.request_id}"
                     yield _chunk(head, {"role": "assistant", "content": ""}, kb=_kb(event))
                 case Delta():
@@ -260,7 +266,7 @@ def _stream(events: Generator[Event, None, None], *, include_usage: bool) -> Ite
                         head,
                         {},
                         finish_reason="stop",
-                        kb={"route": trace.route, "reasons": trace.reason_texts},
+                        kb=_kb_end(trace, meta),
                     )
                     if include_usage:
                         yield sse_event({**head, "choices": [], "usage": _usage(trace)})
@@ -286,4 +292,16 @@ def _usage(trace: Trace) -> dict[str, int]:
 
 def _kb(meta: Meta | None) -> dict[str, Any]:
     """The extra `kb` field, from the pipeline's Meta event."""
-    return {key: getattr(meta, key) for key in KB_FIELDS} if meta else {}
+    if meta is None:
+        return {}
+    return {**{key: getattr(meta, key) for key in KB_FIELDS}, "sources_read": meta.citations}
+
+
+def _kb_end(trace: Trace, meta: Meta | None) -> dict[str, Any]:
+    """What only the whole answer tells: the final route and reasons (a cloud failure may have
+    turned it into a fallback) and the sources it cites."""
+    return {
+        "route": trace.route,
+        "reasons": trace.reason_texts,
+        "citations": cited_only(meta.citations if meta else [], trace.answer),
+    }

@@ -7,7 +7,10 @@ from ingestion.models import Document
 from ingestion.pipeline import ingest_document
 from ingestion.services import document_submit
 from kb_assistant.chat.models import Conversation
+from router.config import cloud_config
+from router.deps import cloud_gate
 from tests.conftest import group
+from tests.misbehaving_cloud import MisbehavingCloud
 
 LEAVE = """# Leave policy
 
@@ -58,3 +61,28 @@ def handbook(empty_index, db) -> dict[str, Document]:
 
 def conversation_of(user) -> Conversation:
     return Conversation.objects.create(owner=user, title=f"{user.username}'s questions")
+
+
+@pytest.fixture
+def quoting_local_model(settings):
+    """Offline, with a local model whose draft is too thin to show: answers quote passages."""
+    server = MisbehavingCloud(answer="Let me see.")
+    settings.OPENAI_API_KEY = ""
+    settings.LOCAL_LLM_BASE_URL = server.base_url
+    settings.LOCAL_DRAFT_SECONDS = 30.0
+    yield server
+    server.close()
+
+
+@pytest.fixture
+def scripted_cloud(settings, quoting_local_model):
+    """Hybrid mode; the cloud answers with `scripted_cloud.answer`."""
+    server = MisbehavingCloud()
+    settings.OPENAI_API_KEY = "sk-test-not-a-real-key"
+    settings.OPENAI_BASE_URL = server.base_url
+    settings.CLOUD_MODEL = "scripted-cloud"
+    settings.ROUTER_LATENCY_BUDGET_MS = 60_000
+    cloud_gate(cloud_config()).reset()
+    yield server
+    cloud_gate(cloud_config()).reset()
+    server.close()

@@ -17,13 +17,10 @@ from django.test import Client
 from playwright.sync_api import expect
 
 from kb_assistant.chat.models import Message
-from router.config import cloud_config
-from router.deps import cloud_gate
 from tests.browser import browser_page, log_in, screenshot
 from tests.chat.conftest import HARD_TRAVEL_QUESTION, put
 from tests.chat.test_browser import ask, start_conversation
 from tests.conftest import PASSWORD
-from tests.misbehaving_cloud import MisbehavingCloud
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,31 +45,6 @@ window.__shown = [];
   requestAnimationFrame(sample);
 })();
 """
-
-
-@pytest.fixture
-def quoting_local_model(settings):
-    """Offline, with a local model whose draft is too thin to show: answers quote passages."""
-    server = MisbehavingCloud(answer="Let me see.")
-    settings.OPENAI_API_KEY = ""
-    settings.LOCAL_LLM_BASE_URL = server.base_url
-    settings.LOCAL_DRAFT_SECONDS = 30.0
-    yield server
-    server.close()
-
-
-@pytest.fixture
-def scripted_cloud(settings, quoting_local_model):
-    """Hybrid mode; the cloud answers with `scripted_cloud.answer`."""
-    server = MisbehavingCloud()
-    settings.OPENAI_API_KEY = "sk-test-not-a-real-key"
-    settings.OPENAI_BASE_URL = server.base_url
-    settings.CLOUD_MODEL = "scripted-cloud"
-    settings.ROUTER_LATENCY_BUDGET_MS = 60_000
-    cloud_gate(cloud_config()).reset()
-    yield server
-    cloud_gate(cloud_config()).reset()
-    server.close()
 
 
 def finished_answer(page, n: int):

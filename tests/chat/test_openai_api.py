@@ -112,7 +112,7 @@ def test_the_sdk_streams_a_cloud_answer(live_server, handbook, alice, cloud):
     chunks = list(stream)
 
     kb = chunks[0].model_extra["kb"]
-    assert kb["route"] == "cloud" and handbook["travel"].pk in {c["document_id"] for c in kb["citations"]}
+    assert kb["route"] == "cloud" and handbook["travel"].pk in {c["document_id"] for c in kb["sources_read"]}
     text = [c.choices[0].delta.content for c in chunks if c.choices and c.choices[0].delta.content]
     assert "".join(text).strip()
     # The filter holds the newest words back until it has seen them whole: an answer shorter

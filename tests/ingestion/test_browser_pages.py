@@ -69,17 +69,25 @@ def test_a_kb_admin_sees_the_real_title_a_ready_status_and_the_version_history(
         assert download.ok and download.text() == POLICY_V2
         screenshot(page, "kb-admin-document-en")
 
+        document_url = page.url
         switch_language(page, "zh-hans")
         expect(page.locator("[data-testid=status]")).to_have_text("可用")
         assert "版本历史" in page.locator("main").inner_text()
-        screenshot(page, "kb-admin-document-zh")
         page.goto(f"{live_server.url}/kb/")
         expect(page.locator("#documents [data-role=status]").first).to_have_text("可用")
         expect(page.locator("label.file-pick")).to_have_text("选择文件")  # not the browser's "Choose Files"
         expect(page.locator(".file-chosen")).to_have_text("未选择文件")
-        screenshot(page, "kb-admin-list-zh")
         page.set_input_files("#upload-form input[type=file]", str(first))
         expect(page.locator(".file-chosen")).to_have_text("remote-work-policy.md")
+
+    with browser_page(locale="zh-CN") as page:  # as a Chinese admin sees them, widgets included
+        log_in(page, live_server.url, "kim", PASSWORD)
+        page.goto(document_url)
+        expect(page.locator("[data-testid=status]")).to_have_text("可用")
+        screenshot(page, "kb-admin-document-zh")
+        page.goto(f"{live_server.url}/kb/")
+        expect(page.locator("#documents [data-role=status]").first).to_have_text("可用")
+        screenshot(page, "kb-admin-list-zh")
 
 
 def test_the_readers_list_offers_no_roles_and_an_upload_needs_an_explicit_choice(live_server, kim, tmp_path):

@@ -22,6 +22,7 @@ from tests.misbehaving_cloud import MisbehavingCloud
 from tests.router.test_pipeline import HARD_TRAVEL_QUESTION, TRAVEL, put
 
 SILENCE_SECONDS = 1.0
+HARD_TRAVEL_QUESTION_ZH = "请比较出国出差和国内出差的审批规则，并解释为什么审批门槛不同？"
 BUDGET_SECONDS = 8.0
 
 
@@ -107,6 +108,16 @@ def test_a_stream_that_ends_without_its_end_is_a_cut_off_answer_and_audited(kb, 
     assert "".join(e.text for e in after_notice if isinstance(e, Delta)).strip(), "a local answer follows"
     record = AuditRecord.objects.get(request_id=trace.request_id)
     assert record.route == "fallback" and "cloud_cut_off" in record.detail["reason_codes"]
+
+
+def test_a_chinese_question_is_told_of_a_cut_off_answer_in_chinese(kb, alice, cloud):
+    cloud.reset("no_done")
+    events, _ = timed_events(HARD_TRAVEL_QUESTION_ZH, alice)
+
+    assert ReasonCode.CLOUD_CUT_OFF in events[-1].trace.reason_codes
+    assert [e.text.strip() for e in events if isinstance(e, Notice)] == [
+        "（云端的回答未写完就中断了；下面的回答由本机生成。）"
+    ]
 
 
 def test_a_whole_cloud_answer_is_not_mistaken_for_a_cut_off_one(kb, alice, cloud):

@@ -1,5 +1,6 @@
 """The routing decision is pure: no database, no network."""
 
+import re
 from dataclasses import replace
 
 import pytest
@@ -85,3 +86,19 @@ def test_a_failed_cloud_falls_back_with_one_reason_and_a_notice(paused, answered
     decision = decide_fallback(error="timed out", paused=paused, answered_some=answered_some)
     assert decision.route == "fallback"
     assert [r.code for r in decision.reasons] == [code] and notice in decision.notice
+
+
+@pytest.mark.parametrize(
+    ("failure", "words"),
+    [
+        ({"cut_off": True}, "未写完"),
+        ({"paused": True}, "暂停"),
+        ({"answered_some": True}, "中途断开"),
+        ({}, "没有回答"),
+    ],
+)
+def test_a_chinese_question_is_told_of_a_fallback_in_chinese(failure, words):
+    failure = {"paused": False, "answered_some": False, **failure}
+    decision = decide_fallback(error="timed out", chinese=True, **failure)
+    assert words in decision.notice and not re.search("[A-Za-z]", decision.notice)
+    assert decision.reasons == decide_fallback(error="timed out", **failure).reasons  # codes stay the same

@@ -1,9 +1,11 @@
 import json
 from dataclasses import asdict
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 
+from kb_assistant.chat.citing import cited_only
 from router.events import Meta
 from router.pipeline import AskRequest, ask
 from router.trace import Trace
@@ -27,11 +29,14 @@ class Command(BaseCommand):
             return
         self.stdout.write(trace.answer)
         self.stdout.write(f"\n— route: {trace.route} ({'; '.join(trace.reason_texts)})")
-        for citation in meta.citations if meta else []:
+        for citation in cited_only(meta.citations if meta else [], trace.answer):
             self.stdout.write(f"  [{citation['number']}] {citation['title']}")
 
 
 def _json(trace: Trace, meta: Meta | None) -> str:
+    """DESIGN.md's fields and more. `citations` are the sources the answer cites, as the chat
+    page lists them; `sources_read` every passage the answer was given (the audit keeps those)."""
+    read = [_citation(c) for c in (meta.citations if meta else [])]
     body = {
         "request_id": trace.request_id,
         "answer": trace.answer,
@@ -39,10 +44,8 @@ def _json(trace: Trace, meta: Meta | None) -> str:
         "reasons": trace.reason_texts,
         "reason_codes": [str(code) for code in trace.reason_codes],
         "intent": trace.intent,
-        "citations": [
-            {k: c[k] for k in ("number", "document_id", "title", "chunk_id", "heading", "page")}
-            for c in (meta.citations if meta else [])
-        ],
+        "citations": cited_only(read, trace.answer),
+        "sources_read": read,
         "cloud_payload": trace.cloud_payload,
         "tokens": asdict(trace.tokens),
         "cost_usd": asdict(trace.cost_usd),
@@ -52,3 +55,7 @@ def _json(trace: Trace, meta: Meta | None) -> str:
         "error": trace.error,
     }
     return json.dumps(body, ensure_ascii=False)
+
+
+def _citation(citation: dict[str, Any]) -> dict[str, Any]:
+    return {k: citation[k] for k in ("number", "document_id", "title", "chunk_id", "heading", "page")}
