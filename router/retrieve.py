@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from ingestion.selectors import ReadableVersion, readable_versions
 from ingestion.store import IndexedChunk, VectorIndex, may_read, reader_keys, readers_filter
 from router.lexical import fused_scores, terms
-from router.relevance import NEAREST_CHUNKS, RELATIVE_FLOOR, coverage, margin, rule_for
+from router.relevance import NEAREST_CHUNKS, RELATIVE_FLOOR, coverage, margin, rule_for, translated_coverage
 
 SEARCH_WINDOW = 4 * NEAREST_CHUNKS  # nearest of the whole index fetched before the reader filter
 
@@ -76,10 +76,16 @@ def retrieve(
 def _ranked_passages(
     question: str, hits: list[IndexedChunk], rows: Mapping[int, ReadableVersion], limit: int
 ) -> list[RetrievedPassage]:
-    documents = [terms(_lexical_text(h.metadata.get("heading", ""), h.text)) for h in hits]
+    texts = [_lexical_text(h.metadata.get("heading", ""), h.text) for h in hits]
+    documents = [terms(text) for text in texts]
     rule = rule_for(question)
     cosines = [h.score or 0.0 for h in hits]
-    if not hits or not rule.answerable(cosines[0], coverage(question, documents), margin(cosines)):
+    if not hits or not rule.answerable(
+        cosines[0],
+        coverage(question, documents),
+        margin(cosines),
+        lambda: translated_coverage(question, texts, documents),
+    ):
         return []
     floor = max(rule.floor, RELATIVE_FLOOR * cosines[0])
     scores = fused_scores(question, cosines, documents)  # BM25 weighs words among all 40

@@ -4,6 +4,7 @@ from dataclasses import replace
 
 from django.contrib.auth.models import AnonymousUser
 
+from router import bilingual
 from router.backends import LazyLocalBackend
 from router.config import cloud_config, router_config
 from router.deps import cloud_gate, pipeline_deps
@@ -26,6 +27,7 @@ def warm_local_models() -> str:
     deps.intents.classify("hello")
     find_personal_data("Ask Maria Gonzalez, +49 151 2345 6789, maria@example.com")
     zh_words.load()
+    bilingual.load()
     problem = ""
     try:
         if isinstance(deps.local, LazyLocalBackend):  # not a model server on other machines
