@@ -133,6 +133,16 @@ _CLAUSE_END = re.compile(r"[;；。]|(?<=\S)\s+·\s+")
 _STATEMENT_END = re.compile(r"[;；。]|,\s*(?:but|while|whereas)\b|，\s*(?:但|而|却)")
 _NEAR_END = re.compile(r"[,，;；:：、()（）]|\s+(?:and|or|but|while|whereas)\s+")
 _CONDITION_END = re.compile(r"[,，;；。]")
+# Where a figure's statement ends for what it is said of: "reported within 1 hour, so that IT
+# can lock it" states the hour of the reporting, not of the locking. Commas do not end it
+# ("Within 10 days of notice, the Supplier repairs…"), nor "but" ("…可先行付款，但须在 2 个
+# 工作日内补办"), whose figure still belongs to what comes before.
+_SCOPE_END = re.compile(
+    r"[;；。]|\s+(?:so that|so as to|in order to|because)\s+|以便|以免|从而|以确保|因此|所以"
+)
+# Who does what: "issued by IT", "由 IT 部门发放", "被公司录用". A date or figure after "by" is a deadline.
+_AGENT_EN = re.compile(r"\bby\s+(?:the\s+|an?\s+|your\s+|their\s+|its\s+|our\s+)?([A-Za-z][\w&'-]*)", re.I)
+_AGENT_ZH = re.compile(rf"(?<![理自经缘])[由被](?!于|此)\s*([A-Za-z]+|[{CJK_IDEOGRAPHS}]{{2}})")
 # Words every sentence may use without the context: they carry no fact.
 _FILLER_TEXT = """
     has have had will would should can could may must also there they you your we our us i he she
@@ -156,6 +166,7 @@ class Quantity:
     end: int
     near: frozenset[str] = frozenset()  # the content words of its clause: what it is said of
     clause: int = 0  # which clause of its sentence holds it
+    scope: frozenset[str] = frozenset()  # the content words of its statement (_SCOPE_END)
 
 
 @dataclass(frozen=True)
@@ -186,6 +197,7 @@ class Reading:
     conditions: tuple[Condition, ...]
     chinese: bool
     statements: tuple[Statement, ...]
+    agents: frozenset[str]  # who acts in a passive clause: "issued by IT" → "it"
 
 
 def read(text: str) -> Reading:
@@ -204,7 +216,16 @@ def read(text: str) -> Reading:
         conditions=tuple(found),
         chinese=len(CJK_CHAR.findall(text)) * 2 > len(text.split()),
         statements=tuple(_statement(part) for part in _STATEMENT_END.split(stated) if part and part.strip()),
+        agents=agents(text),
     )
+
+
+def agents(text: str) -> frozenset[str]:
+    """The agents of a sentence's passive clauses, lower-cased: the word after "by" (not a
+    date, month or figure), the word or two characters after 由/被."""
+    found = {m.group(1).lower().removesuffix("'s") for m in _AGENT_EN.finditer(text)}
+    found |= {m.group(1).lower() for m in _AGENT_ZH.finditer(text)}
+    return frozenset(a for a in found if not re.fullmatch(_MONTH, a, re.I))
 
 
 def _statement(text: str) -> Statement:
@@ -239,7 +260,11 @@ def quantities(text: str) -> list[Quantity]:
             value = float(m.group(1).replace(",", "") + (m.group(2) or "")) + (0.5 if m.group(3) else 0)
             value *= _SCALE.get((m.group(4) or "").lower(), 1)
             unit, noun = _unit(text, m.start(), m.end())
-            if unit == "year" and 1900 <= value <= 2100 and text[m.end() : m.end() + 2].strip() == "年":
+            if (
+                unit == "year"
+                and 1900 <= value <= 2100
+                and text[m.end() : m.end() + 2].strip().startswith("年")
+            ):
                 unit = "date-year"
             found.append(Quantity(value, unit, noun, m.start(), m.end()))
     for m in _CN_NUMBER.finditer(text):
@@ -252,10 +277,20 @@ def quantities(text: str) -> list[Quantity]:
             found.append(Quantity(float(_NUMBER_WORDS[m.group(1).lower()]), unit, "", m.start(), m.end()))
     return [
         dataclasses.replace(
-            q, near=_clause_terms(text, q.start, q.end), clause=len(_NEAR_END.findall(text, 0, q.start))
+            q,
+            near=_clause_terms(text, q.start, q.end),
+            clause=len(_NEAR_END.findall(text, 0, q.start)),
+            scope=_scope_terms(text, q.start),
         )
         for q in found
     ]
+
+
+def _scope_terms(text: str, start: int) -> frozenset[str]:
+    """Content words of the statement that holds the figure at text[start]."""
+    begin = max((m.end() for m in _SCOPE_END.finditer(text, 0, start)), default=0)
+    stop = _SCOPE_END.search(text, start)
+    return content_terms(text[begin : stop.start() if stop else len(text)])
 
 
 def _dates_and_times(text: str) -> list[Quantity]:
@@ -384,6 +419,10 @@ def _cell_conditions(row: str) -> list[Condition]:
             found.append(Condition(start, start + len(cell), header.strip(), content_terms(header)))
         start += len(cell) + len(CELL_SEPARATOR)
     return found
+
+
+def is_list_item(text: str) -> bool:
+    return _LIST_MARKER.match(text) is not None
 
 
 def has_condition(text: str) -> bool:

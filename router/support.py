@@ -1,10 +1,11 @@
 """Whether a drafted sentence says only what one cited passage says (issue 11).
 
 A small model's draft mixes what a passage says with what it does not: a fallback stated as
-the rule, a number with another unit, a "not" lost. So a sentence is supported only when one
-sentence of one passage (of a passage it cites, or of any when it cites none) holds all of it
-at once: its words mostly, each figure with what it counts, each name, the same negation,
-modality and hedging, and every condition the passage attaches to what it repeats.
+the rule, a number with another unit, a "not" lost, who does what swapped. So a sentence is
+supported only when one sentence of one passage (of a passage it cites, or of any when it
+cites none; a list item with its lead-in) holds all of it at once: its words mostly, each
+figure with what it counts and in the statement it belongs to, each name, the same agent,
+negation, modality and hedging, and every condition the passage attaches to what it repeats.
 Scattered words across the context support nothing.
 
 Deterministic and fast (it runs per sentence while the draft streams): the context is read
@@ -12,16 +13,17 @@ once per draft, each sentence once."""
 
 import functools
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ingestion.text import CELL_SEPARATOR, split_sentences
+from ingestion.text import CELL_SEPARATOR, is_lead_in, split_sentences
 from router.claims import (
     Condition,
     Quantity,
     Reading,
     content_terms,
     has_condition,
+    is_list_item,
     names,
     read,
     unit_written_in,
@@ -56,20 +58,20 @@ def check(sentence: str, context: str) -> Verdict:
         return Verdict(False, f"it cites [{min(cited - passages.keys())}], which the context does not have")
     candidates = [passages[n] for n in sorted(cited)] if cited else list(passages.values())
     best, best_coverage = "the context has nothing like it", -1.0
-    for sentences in candidates:
-        for start in range(len(sentences)):
-            for end in range(start + 1, min(start + WINDOW, len(sentences)) + 1):
-                reason, coverage = _unsupported(draft, sentences[start:end])
-                if not reason:
-                    return Verdict(True)
-                if coverage > best_coverage:
-                    best, best_coverage = reason, coverage
+    for stretches in candidates:
+        for stretch in stretches:
+            reason, coverage = _unsupported(draft, stretch)
+            if not reason:
+                return Verdict(True)
+            if coverage > best_coverage:
+                best, best_coverage = reason, coverage
     return Verdict(False, best)
 
 
 @functools.lru_cache(maxsize=64)
-def _passages(context: str) -> dict[int, tuple[Reading, ...]]:
-    """The context's passages by citation number, each as its sentences' readings."""
+def _passages(context: str) -> dict[int, tuple[tuple[Reading, ...], ...]]:
+    """The context's passages by citation number, each as the stretches of its sentences'
+    readings that may support a drafted sentence."""
     texts: dict[int, list[str]] = {}
     number = 0
     for line in context.splitlines():
@@ -77,7 +79,23 @@ def _passages(context: str) -> dict[int, tuple[Reading, ...]]:
         if numbered:
             number, line = int(numbered.group(1)), numbered.group(2)
         texts.setdefault(number, []).append(line)
-    return {n: tuple(read(s) for s in split_sentences("\n".join(lines))) for n, lines in texts.items()}
+    return {n: tuple(_stretches(split_sentences("\n".join(lines)))) for n, lines in texts.items()}
+
+
+def _stretches(sentences: Sequence[str]) -> Iterator[tuple[Reading, ...]]:
+    """Runs of up to WINDOW sentences, and each item of a list with the list's lead-in
+    ("员工享有以下福利：" + "- 学习基金：…"), also when condensing has cut it after the lead-in ("…")."""
+    readings = [read(s) for s in sentences]
+    lead_in: Reading | None = None
+    for start, (text, reading) in enumerate(zip(sentences, readings, strict=True)):
+        for end in range(start + 1, min(start + WINDOW, len(readings)) + 1):
+            yield tuple(readings[start:end])
+        if lead_in is not None and (readings[start - 1] is lead_in or is_list_item(text)):
+            yield lead_in, reading
+        if is_lead_in(text.rstrip(" …")):
+            lead_in = reading
+        elif not is_list_item(text):
+            lead_in = None
 
 
 def _unsupported(draft: Reading, stretch: Sequence[Reading]) -> tuple[str, float]:
@@ -99,6 +117,9 @@ def _unsupported(draft: Reading, stretch: Sequence[Reading]) -> tuple[str, float
     missing = [name for name in sorted(set(names(draft.text))) if name not in lowered]
     if missing:
         return f"the passage does not name {missing[0]}", coverage
+    theirs = frozenset().union(*(s.agents for s in stretch))
+    if theirs and draft.agents - theirs:
+        return f"it has {min(draft.agents - theirs)} do what the passage says {min(theirs)} does", coverage
     anchor = matches[0][0] if matches else max(stretch, key=lambda s: len(s.terms & draft.terms))
     return _meaning_differs(draft, stretch) or _condition_dropped(draft, anchor, matches), coverage
 
@@ -110,11 +131,19 @@ def _matching(quantity: Quantity, stretch: Sequence[Reading]) -> tuple[Reading, 
         if not _said_of_the_same(quantity, sentence):
             continue
         for found in sentence.quantities:
-            if abs(found.value - quantity.value) < 1e-9 * max(1.0, abs(quantity.value)) and _same_kind(
-                quantity, found, sentence
+            if (
+                abs(found.value - quantity.value) < 1e-9 * max(1.0, abs(quantity.value))
+                and _same_kind(quantity, found, sentence)
+                and not _moved_into(quantity, found, sentence)
             ):
                 return sentence, found
     return None
+
+
+def _moved_into(quantity: Quantity, found: Quantity, sentence: Reading) -> bool:
+    """Whether the draft says the figure of words the passage states in another statement:
+    "IT can lock it within 1 hour" from "…reported within 1 hour, so that IT can lock it"."""
+    return bool((quantity.scope & sentence.terms) - found.scope)
 
 
 def _figures_regrouped(drafted: Sequence[Quantity], matches: list[tuple[Reading, Quantity]]) -> bool:

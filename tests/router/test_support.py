@@ -162,3 +162,75 @@ def test_a_supported_draft_streams_until_its_first_unsupported_sentence():
     assert shown.startswith("The warranty period is 24 months")
     assert "10 business days" in shown
     assert "30 days" not in shown
+
+
+ROLES = (
+    "[1] Laptops are issued by IT (Dell Latitude 7440) on the first day. A lost laptop must be reported "
+    "within 1 hour, so that IT can lock it. Within 10 business days of notice, the Supplier repairs "
+    "defective goods.\n"
+    "[2] Employees get the following benefits:\n"
+    "- A learning budget of EUR 1,000 per year for courses.\n"
+    "- A bike allowance of EUR 30 per month."
+)
+ROLES_ZH = (
+    "[1] 报销单由部门经理审批，财务部负责付款。员工丢失笔记本电脑后须在 1 小时内报告，以便 IT 部门远程锁定。\n"
+    "[2] 员工享有以下福利： …\n- 学习基金：每人每年 5,000 元，用于与岗位相关的课程。\n- 交通补贴：每月 300 元。"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "supported"),
+    [
+        ("Laptops are issued by IT on the first day.", ROLES, True),
+        ("Laptops are issued by Dell on the first day.", ROLES, False),  # Dell is named, but as the model
+        ("报销单由部门经理审批。", ROLES_ZH, True),
+        ("报销单由财务部审批。", ROLES_ZH, False),
+    ],
+)
+def test_the_agent_of_a_passive_clause_must_be_the_passages(sentence, context, supported):
+    assert check(sentence, context).supported is supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "supported"),
+    [
+        ("A lost laptop must be reported within 1 hour.", ROLES, True),
+        ("IT can lock a lost laptop within 1 hour.", ROLES, False),  # the hour is the reporting's
+        ("The Supplier repairs defective goods within 10 business days of notice.", ROLES, True),
+        ("员工丢失笔记本电脑后须在 1 小时内报告。", ROLES_ZH, True),
+        ("IT 部门须在 1 小时内远程锁定笔记本电脑。", ROLES_ZH, False),
+    ],
+)
+def test_a_figure_stays_with_the_statement_the_passage_gives_it_to(sentence, context, supported):
+    assert check(sentence, context).supported is supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "context", "supported"),
+    [
+        ("Employees get the following benefits: a learning budget of EUR 1,000 per year.", ROLES, True),
+        ("Employees get the following benefits: a bike allowance of EUR 30 per month.", ROLES, True),
+        ("Employees get the following benefits: a bike allowance of EUR 1,000 per month.", ROLES, False),
+        ("员工享有以下福利：学习基金每人每年 5,000 元。", ROLES_ZH, True),
+        ("员工享有以下福利：交通补贴每月 300 元。", ROLES_ZH, True),
+        ("员工享有以下福利：交通补贴每月 5,000 元。", ROLES_ZH, False),
+    ],
+)
+def test_a_list_item_is_read_with_its_lead_in(sentence, context, supported):
+    assert check(sentence, context).supported is supported
+
+
+def test_a_year_reads_the_same_with_or_without_a_space_before_its_punctuation():
+    context = "[1] 根据条约，协约国占领莱茵兰直至 1935年 ，此后该地成为非军事化地区。"
+
+    assert check("协约国占领莱茵兰直至 1935年，此后该地成为非军事化地区。", context).supported
+    assert not check("协约国占领莱茵兰直至 1936年，此后该地成为非军事化地区。", context).supported
+
+
+def test_a_role_swapped_list_item_never_reaches_the_page():
+    draft = "1. A lost laptop must be reported within 1 hour [1].\n2. IT can lock a lost laptop within 1 hour [1].\n"
+
+    shown = released(draft, ROLES)
+
+    assert "reported within 1 hour" in shown
+    assert "IT can lock" not in shown
