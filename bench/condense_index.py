@@ -5,12 +5,16 @@ The paragraphs of ../shared/eval/xquad_dev (English and Chinese) and the passage
 Chroma, sentence vectors included), each set readable by its own group, so that a question
 is retrieved only against its own set, as in a knowledge base of that language. For each
 question, as the request pipeline does: the configured embedder, `retrieve` (with its
-relevance rule, router/relevance.py) for the top 5 chunks, then `condense` with the
-configured budget and the stored sentence vectors. Per set it reports the share of questions whose gold
+relevance rule, router/relevance.py) for the configured number of chunks, the injection
+screen, then `condense` with the configured budget and the stored sentence vectors. Plain
+RAG is the first 5 of those chunks. Per set it reports the share of questions whose gold
 answer is in the condensed context, the same share for plain RAG's top-5 chunks (and, of
-the questions plain RAG had it for, the share condensing kept), and how
-many times smaller the condensed context is (characters of the top-5 chunks / characters
-of the rendered context, citation tags included). Prints one JSON object.
+the questions plain RAG had it for, the share condensing kept), and how many times smaller
+the condensed context is (characters of the top-5 chunks / characters of the rendered
+context, citation tags included). Why a gold answer plain RAG had is lost: no single unit
+of the chunks holds it (split across sentences or chunks), or one does and was not kept;
+and what condensing's best-ranked unit alone (with what it is read through) would give,
+the bound of any selection of whole sentences at that ranking. Prints one JSON object.
     .venv/bin/python bench/condense_index.py [--limit N] [--sets xquad-en,xquad-zh,cmrc]
 --limit samples N questions per set and ingests only their paragraphs (for development;
 the figures to quote use every question and paragraph).
@@ -23,6 +27,7 @@ import random
 import sys
 import time
 from collections.abc import Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
@@ -96,13 +101,24 @@ def reader(name: str):
     return user
 
 
-def contexts(user, questions: list[tuple[str, str, list[str]]]) -> Iterator[tuple[str, str, float]]:
-    """(plain RAG's top-5 text, the condensed context, condense ms) per question."""
+@dataclass(frozen=True)
+class Contexts:
+    plain: str  # plain RAG's top-5 chunks
+    condensed: str  # the rendered condensed context
+    best: str  # only the best-ranked unit (rank 0) of it, rendered the same way
+    units: list[str]  # every unit condensing could keep
+    ms: float  # condense time
+
+
+def contexts(user, questions: list[tuple[str, str, list[str]]]) -> Iterator[Contexts]:
+    """Per question, what plain RAG and the condense stage would send."""
     from ingestion.embed import get_embedder
     from ingestion.store import ChromaIndex
-    from router.condense import Passage, condense
+    from router.condense import CondensedContext, Passage, condense
     from router.config import router_config
+    from router.injection import screen_passages
     from router.retrieve import retrieve
+    from router.units import passage_units
 
     embedder, index, config = get_embedder(), ChromaIndex(), router_config()
     for _, question, _ in questions:
@@ -112,18 +128,26 @@ def contexts(user, questions: list[tuple[str, str, list[str]]]) -> Iterator[tupl
             question_vector=vector,
             user=user,
             index=index,
-            limit=TOP_K,
+            limit=max(config.retrieve_top_k, TOP_K),
         ).passages
         started = time.perf_counter()
-        condensed = condense(
+        screened = screen_passages(
             question,
             [Passage(chunk_id=p.chunk_id, text=p.text, title=p.title, heading=p.heading) for p in retrieved],
+            index.sentence_vectors([p.chunk_id for p in retrieved]),
+        )
+        condensed = condense(
+            question,
+            screened.passages,
             budget_tokens=config.condense_budget_tokens,
             embedder=embedder,
-            sentence_vectors=index.sentence_vectors([p.chunk_id for p in retrieved]),
+            sentence_vectors=screened.sentence_vectors,
         )
         rendered = condensed.render()
-        yield "\n".join(p.text for p in retrieved), rendered, (time.perf_counter() - started) * 1000
+        ms = (time.perf_counter() - started) * 1000
+        best = CondensedContext(kept=[k for k in condensed.kept if k.rank == 0], source_chars=0).render()
+        units = [u.text for u in passage_units(screened.passages) if u.answer]
+        yield Contexts("\n".join(p.text for p in retrieved[:TOP_K]), rendered, best, units, ms)
 
 
 def has_gold(text: str, answers: list[str]) -> bool:
@@ -137,16 +161,20 @@ def measure(name: str, limit: int | None, seed: int) -> dict:
     chunks = ingest_set(name, passages)
     ingest_s = time.perf_counter() - started
     plain_gold = condensed_gold = kept_gold = plain_chars = condensed_chars = empty = 0
+    split = not_kept = best_gold = best_chars = 0
     timings: list[float] = []
-    for (_, _, answers), (plain, condensed, ms) in zip(
-        questions, contexts(reader(name), questions), strict=True
-    ):
-        in_plain, in_condensed = has_gold(plain, answers), has_gold(condensed, answers)
+    for (_, _, answers), found in zip(questions, contexts(reader(name), questions), strict=True):
+        in_plain, in_condensed = has_gold(found.plain, answers), has_gold(found.condensed, answers)
         plain_gold, condensed_gold = plain_gold + in_plain, condensed_gold + in_condensed
         kept_gold += in_plain and in_condensed
-        plain_chars, condensed_chars = plain_chars + len(plain), condensed_chars + len(condensed)
-        empty += not plain
-        timings.append(ms)
+        if in_plain and not in_condensed:
+            in_one_unit = any(has_gold(unit, answers) for unit in found.units)
+            split, not_kept = split + (not in_one_unit), not_kept + in_one_unit
+        best_gold += has_gold(found.best, answers)
+        plain_chars, condensed_chars = plain_chars + len(found.plain), condensed_chars + len(found.condensed)
+        best_chars += len(found.best)
+        empty += not found.plain
+        timings.append(found.ms)
     timings.sort()
     n = len(questions)
     return {
@@ -162,6 +190,12 @@ def measure(name: str, limit: int | None, seed: int) -> dict:
         "plain_rag_chars": plain_chars,
         "condensed_chars": condensed_chars,
         "size_ratio": round(plain_chars / max(condensed_chars, 1), 2),
+        # of the questions plain RAG had the gold for and condensing lost: no single unit holds
+        # it (split across sentences or chunks), or one does and was not kept
+        "lost_split_across_units": split,
+        "lost_not_kept": not_kept,
+        "best_unit_only_gold_share": round(best_gold / n, 4),
+        "best_unit_only_size_ratio": round(plain_chars / max(best_chars, 1), 2),
         "condense_ms_p50": round(timings[n // 2], 2),
         "condense_ms_p95": round(timings[int(0.95 * (n - 1))], 2),
     }
@@ -195,7 +229,8 @@ def main() -> None:
             {
                 "benchmark": "condense_index",
                 "embedding_model": settings.EMBEDDING_MODEL,
-                "top_k": TOP_K,
+                "plain_rag_top_k": TOP_K,
+                "condensed_top_k": max(config.retrieve_top_k, TOP_K),
                 "budget_tokens": config.condense_budget_tokens,
                 "targets": TARGETS,
                 "sets": results,

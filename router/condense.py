@@ -30,7 +30,7 @@ from itertools import pairwise, zip_longest
 import numpy as np
 
 from ingestion.embed import Embedder
-from ingestion.text import CELL_SEPARATOR, CJK_IDEOGRAPHS, is_lead_in, split_sentences
+from ingestion.text import CELL_SEPARATOR, CJK_IDEOGRAPHS, is_lead_in, is_wide_char, split_sentences
 from router.lexical import bm25, terms
 from router.parts import question_parts
 from router.units import Unit, passage_units
@@ -50,7 +50,8 @@ split_sentences_for_condense = split_sentences
 
 _LATIN_WORD = re.compile(r"[^\W_]+")
 _CONTINUES = re.compile(
-    r"(it|its|this|these|that|those|they|their|he|his|she|her|there|such|the latter)\b|[它其这该此他她]", re.I
+    r"(it|its|this|these|that|those|they|their|he|his|she|her|there|such|the latter)\b|[它其这该此他她牠]",
+    re.I,
 )
 _DATE = re.compile(
     r"\b(1\d{3}|20\d{2})s?\b|\b(january|february|march|april|may|june|july|august|september|october|"
@@ -74,7 +75,7 @@ _ANSWER_TYPES: list[tuple[re.Pattern, Callable[[str, set[str]], bool]]] = [
     (
         re.compile(
             r"\bhow (many|much|long|old|large|big|far|high|tall|often)\b|\bwhat (percentage|number|amount)\b"
-            r"|多少|几[天个次年月人]|多久|多长",
+            r"|多少|几[天个次年月人岁]|多久|多长|多大|多高|多远|多重|第几",
             re.I,
         ),
         lambda text, _: bool(_NUMBER.search(text)),
@@ -131,14 +132,17 @@ class CondensedContext:
         return {n: self.titles.get(chunk_id, "") for n, chunk_id in self.citation_key().items()}
 
     def render(self) -> str:
-        """Plain text, one line per cited chunk: "[1] sentence sentence … later sentence"."""
+        """Plain text, one line per cited chunk: "[1] sentence sentence … later sentence";
+        neighbouring sentences are joined as the source joins them (Chinese without a space),
+        so that what spans both reads as it was written."""
         numbers = {chunk_id: n for n, chunk_id in self.citation_key().items()}
         lines: list[str] = []
         for chunk_id, n in numbers.items():
             pieces = [k for k in self.kept if k.chunk_id == chunk_id]
             text = pieces[0].text
             for previous, current in pairwise(pieces):
-                joiner = " " if current.position == previous.position + 1 else GAP_MARKER
+                neighbours = current.position == previous.position + 1
+                joiner = ("" if is_wide_char(previous.text[-1]) else " ") if neighbours else GAP_MARKER
                 text += joiner + current.text
             lines.append(f"[{n}] {text}")
         return "\n".join(lines)

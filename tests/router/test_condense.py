@@ -4,7 +4,14 @@
 import pytest
 
 from ingestion.embed import get_embedder
-from router.condense import CondensedContext, Passage, condense, split_sentences_for_condense
+from router.condense import (
+    GAP_MARKER,
+    CondensedContext,
+    Kept,
+    Passage,
+    condense,
+    split_sentences_for_condense,
+)
 
 LEAVE = Passage(
     chunk_id="doc1-c0",
@@ -187,6 +194,25 @@ def test_it_condenses_chinese_passages(embedder):
 
     assert "十五天带薪年假" in condensed.render()
     assert "餐厅" not in condensed.render()
+
+
+def test_neighbouring_sentences_are_joined_as_the_source_joins_them():
+    # An answer that runs over two sentences ("…；…。") is read whole only if the join adds nothing.
+    chinese = [Kept("zh", "玩家每局有三条命；", 1.0, 0), Kept("zh", "生命数耗完即算踢爆。", 0.9, 1)]
+    english = [Kept("en", "It opened in 1889.", 1.0, 2), Kept("en", "It is 330 m tall.", 0.9, 3)]
+    apart = [Kept("zh", "玩家每局有三条命；", 1.0, 0), Kept("zh", "游戏共有三种模式。", 0.9, 4)]
+
+    assert (
+        CondensedContext(kept=chinese, source_chars=0).render()
+        == "[1] 玩家每局有三条命；生命数耗完即算踢爆。"
+    )
+    assert (
+        CondensedContext(kept=english, source_chars=0).render() == "[1] It opened in 1889. It is 330 m tall."
+    )
+    assert (
+        CondensedContext(kept=apart, source_chars=0).render()
+        == f"[1] 玩家每局有三条命；{GAP_MARKER}游戏共有三种模式。"
+    )
 
 
 def test_nothing_to_condense_gives_an_empty_context(embedder):
