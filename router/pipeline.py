@@ -37,6 +37,8 @@ FOLLOWED_NOTICE = (
     "This answer may follow an instruction hidden in a document ({reasons}); it has been logged. "
     "Read it with care."
 )
+# In Chinese the reasons (recorded English detail) stay in the audit record.
+FOLLOWED_NOTICE_ZH = "此回答可能执行了文档中隐藏的指令，已记录在案。请谨慎阅读。"
 
 
 @dataclass
@@ -437,7 +439,8 @@ def _postprocess(job: _Job, processor: StreamPostProcessor) -> Iterator[Event]:
     followed = answer_checks(processor.raw, question=job.request.question, found=trace.instructions)
     if followed:
         trace.compliance_actions += followed
-        yield Notice(FOLLOWED_NOTICE.format(reasons="; ".join(a.detail for a in followed)))
+        in_english = FOLLOWED_NOTICE.format(reasons="; ".join(a.detail for a in followed))
+        yield Notice(FOLLOWED_NOTICE_ZH if is_chinese(job.request.question) else in_english)
     completion = trace.tokens.cloud_out or estimate_tokens(trace.answer)
     trace.cost_usd.plain_rag = cost_usd(
         prompt_tokens=trace.tokens.plain_rag_in, completion_tokens=completion, config=job.config

@@ -224,4 +224,6 @@ def test_an_answer_with_the_attackers_link_is_flagged_and_the_link_removed(mailb
     assert PRIZE_LINK not in trace.answer and "6%" in trace.answer
     followed = [a.detail for a in trace.compliance_actions if a.kind == "instruction_followed"]
     assert "the answer repeats 1 link(s) from an instruction" in followed
-    assert notices
+    assert [n.text for n in notices] == [
+        "此回答可能执行了文档中隐藏的指令，已记录在案。请谨慎阅读。"
+    ]  # the question's language
