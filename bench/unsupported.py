@@ -5,14 +5,18 @@ Input: bench/data/drafts_dev.jsonl, one line per drafted sentence `{"draft_id", 
 "question", "context", "sentence", "label": "supported"|"unsupported", "reason", "model",
 "lang", "source", "holdout"}`; the sentences of a draft, in order, are exactly the pieces
 router.answers.draft_pieces cuts it into. Each draft is streamed through the product's
-router.answers.grounded_sentences, which releases sentences until the first it rejects.
+router.answers.grounded_sentences with its question, which leaves out sentences that claim
+nothing and releases the others until the first it rejects; a sentence counts as released
+when the stream yields it.
 
 Figures, overall, per language, per model and for the hold-out sample (labelled apart from
 the rule's tuning): `released_unsupported` (share of released sentences that are
 unsupported: the issue's figure, ≤ 1 %), `unsupported_let_through` (share of unsupported
 sentences released), `supported_blocked` (share of supported sentences not released, by
-their own verdict or an earlier one's), `verdict_supported_blocked` (by their own verdict
-alone), and ms per sentence (the context read afresh for each draft). Prints one JSON object.
+their own verdict or an earlier one's, or left out as claiming nothing),
+`claiming_supported_blocked` (the same among supported sentences that claim something),
+`left_out` (sentences the stream leaves out as claiming nothing, router.support.claims_nothing),
+`verdict_supported_blocked` (by their own verdict alone), and ms per sentence (the context read afresh for each draft). Prints one JSON object.
 
     .venv/bin/python bench/unsupported.py [--input PATH]
 """
@@ -23,6 +27,7 @@ import statistics
 import sys
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -73,7 +78,7 @@ def _judged(sentences: list[dict], timings: list[float]) -> list[dict]:
 
     context = sentences[0]["context"]
     draft = "".join(r["sentence"] for r in sentences)
-    released = len(list(grounded_sentences([draft], context)))
+    released = _released_positions(sentences, grounded_sentences([draft], context, sentences[0]["question"]))
     support._passages.cache_clear()  # each draft's context is read once, as in the stream, and timed
     out = []
     for position, row in enumerate(sentences):
@@ -81,9 +86,27 @@ def _judged(sentences: list[dict], timings: list[float]) -> list[dict]:
         verdict = is_grounded(row["sentence"], context)
         timings.append((time.perf_counter() - started) * 1000)
         out.append(
-            {**row, "truth": row["label"] == "supported", "verdict": verdict, "released": position < released}
+            {
+                **row,
+                "truth": row["label"] == "supported",
+                "verdict": verdict,
+                "released": position in released,
+                "claims": not support.claims_nothing(row["sentence"], row["question"]),
+            }
         )
     return out
+
+
+def _released_positions(sentences: list[dict], shown: Iterable[str]) -> set[int]:
+    """Which of the draft's sentences the stream yielded: its pieces are the sentences, in
+    order, some left out."""
+    positions, position = set(), 0
+    for piece in shown:
+        while sentences[position]["sentence"] != piece:
+            position += 1
+        positions.add(position)
+        position += 1
+    return positions
 
 
 def _figures(rows: list[dict]) -> dict:
@@ -99,6 +122,10 @@ def _figures(rows: list[dict]) -> dict:
         "released_unsupported": _share(sum(not r["truth"] for r in released), len(released)),
         "unsupported_let_through": _share(sum(r["released"] for r in unsupported), len(unsupported)),
         "supported_blocked": _share(sum(not r["released"] for r in supported), len(supported)),
+        "claiming_supported_blocked": _share(
+            sum(not r["released"] for r in supported if r["claims"]), sum(r["claims"] for r in supported)
+        ),
+        "left_out": sum(not r["claims"] for r in rows),
         "verdict_supported_blocked": _share(sum(not r["verdict"] for r in supported), len(supported)),
         "verdict_unsupported_passed": _share(sum(r["verdict"] for r in unsupported), len(unsupported)),
     }

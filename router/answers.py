@@ -6,7 +6,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 
 from ingestion.text import CJK_CHAR, CJK_IDEOGRAPHS, STREAM_SENTENCE_BREAK
-from router.support import check
+from router.support import check, claims_nothing
 
 
 def is_chinese(text: str) -> bool:
@@ -68,6 +68,12 @@ _CITATION = re.compile(r"\[\d+\]")
 _WORD = re.compile(rf"[A-Za-z]{{4,}}|[{CJK_IDEOGRAPHS}]")
 MIN_GROUNDED_WORDS = 3
 MIN_JUDGED_WORDS = 4
+# A sentence that reads on from the one before it: after one left out, it would mislead.
+_REFERS_BACK = re.compile(
+    r"\s*(?:\d+[.)]\s*)?(?:(?:this|that|these|those|it|its|they|their|such|so|however|but|also|otherwise|then|there)\b"
+    r"|这|那|该|其|它|此|但|而|否则|因此|所以|同时|也)",
+    re.I,
+)
 
 
 def is_grounded(answer: str, context: str) -> bool:
@@ -96,20 +102,30 @@ def draft_pieces(chunks: Iterable[str]) -> Iterator[str]:
         yield candidate + pending
 
 
-def grounded_sentences(chunks: Iterable[str], context: str) -> Iterator[str]:
+def grounded_sentences(chunks: Iterable[str], context: str, question: str = "") -> Iterator[str]:
     """A streamed draft, released a sentence at a time while it sticks to the context.
 
-    The first sentence that strays, or repeats an earlier one, ends the draft there, so the
-    reader never sees an unsupported claim; a draft that never says anything grounded
-    yields nothing.
+    A sentence that claims nothing (router.support.claims_nothing: "[1]", the question asked
+    back) is left out and the draft goes on, unless the next sentence leans on what was left
+    out ("This…", "但…"). Any other sentence that strays, or one that repeats an earlier one,
+    ends the draft there, so the reader never sees an unsupported claim; a draft that never
+    says anything grounded yields nothing.
     """
     seen: set[str] = set()
+    skipped = False
     for piece in draft_pieces(chunks):
         key = " ".join(_WORD.findall(piece.lower()))
+        if key in seen:
+            return
+        if claims_nothing(piece, question):
+            skipped = True
+            continue
         too_short = not seen and _judged_words(piece) < MIN_GROUNDED_WORDS
-        if too_short or key in seen or not is_grounded(piece, context):
+        leans_back = skipped and _REFERS_BACK.match(_CITATION.sub("", piece)) is not None
+        if too_short or leans_back or not is_grounded(piece, context):
             return
         seen.add(key)
+        skipped = False
         yield piece
 
 

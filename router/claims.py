@@ -98,7 +98,7 @@ _LIST_MARKER = re.compile(r"(?m)^\s*(?:\d{1,2}[.)]|[-*•])\s+")
 
 _CJK_RUN = re.compile(f"[{CJK_IDEOGRAPHS}]+")
 _CAPITALISED = re.compile(r"(?<![\w<])([A-Z][\w'&-]*(?:\s+(?:of\s+)?[A-Z][\w'&-]*)*)")
-_CODE = re.compile(r"\b([A-Z]{1,5}-?\d+[A-Z]?|<[A-Z]+_\d+>)")
+_CODE = re.compile(r"(\b[A-Z]{1,5}-?\d+[A-Z]?|<[A-Z]+_\d+>)")
 _NOT_NAMES_TEXT = "i a the this these those it its if when where what who how yes no of"
 _NOT_NAMES = frozenset(_NOT_NAMES_TEXT.split())
 _NEGATION = re.compile(
@@ -119,6 +119,21 @@ _CONDITION = re.compile(
     r"|\bwith(?:out)? (?:the )?(?:\w+ ){0,3}(?:approval|consent|permission)|\b(?:needs?|requires?) (?:\w+ ){0,3}approval"
     r"|如果|假如|若|除非|只有|仅|方可|才能|才可|经[^，。；]{0,15}?(?:批准|同意|审批)|须经|需经|前提|否则|情况下|的[，,]",
     re.I,
+)
+# When a figure holds, said where its clause begins: "After probation the notice period is…",
+# "During the first year, …", "试用期满后，…", "如需出差，…". The word that opens (or, in
+# Chinese, closes) it is what a draft must keep with its words: "during" is not "after".
+_SCOPE_EN = re.compile(r"\s*(after|during|before|until|once|upon|following)\s+", re.I)
+_SCOPE_EN_STOP = re.compile(
+    r"\s(?:the|a|an|your|you|we|employees?|it|they|all|each|every|staff|this|these)\b|[,;:]", re.I
+)
+_SCOPE_ZH = re.compile(
+    r"\s*((如)(?![何下果此])[^，,。；;]{1,14}|[^，,。；;]{1,14}?(期间|之后|以后|之前|以前|后|前|时|期内))[，,]"
+)
+_SCOPE_MAX_WORDS = 6
+# A verb before the first comma: the comma ends the statement, not its opening scope.
+_FINITE_VERB = re.compile(
+    r"\b(?:is|are|was|were|has|have|had|must|may|can|will|shall|should|gets?|receives?)\b", re.I
 )
 # A column's name that makes its values conditional: "Fallback (needs Legal approval)".
 _CONDITIONAL_COLUMN = re.compile(rf"{_CONDITION.pattern}|approv|consent|批准|审批|同意", re.I)
@@ -175,6 +190,7 @@ class Condition:
     end: int
     text: str  # the condition itself ("If Legal approves", "Fallback (needs Legal approval)")
     terms: frozenset[str]
+    marker: str = ""  # for a scope, the word a draft must say with it ("after", "后")
 
 
 @dataclass(frozen=True)
@@ -198,6 +214,7 @@ class Reading:
     chinese: bool
     statements: tuple[Statement, ...]
     agents: frozenset[str]  # who acts in a passive clause: "issued by IT" → "it"
+    scopes: tuple[Condition, ...] = ()  # when its clauses' figures hold ("After probation")
 
 
 def read(text: str) -> Reading:
@@ -217,6 +234,7 @@ def read(text: str) -> Reading:
         chinese=len(CJK_CHAR.findall(text)) * 2 > len(text.split()),
         statements=tuple(_statement(part) for part in _STATEMENT_END.split(stated) if part and part.strip()),
         agents=agents(text),
+        scopes=tuple(scopes(text)),
     )
 
 
@@ -409,6 +427,44 @@ def conditions(text: str) -> list[Condition]:
             found.append(Condition(start, end, condition.strip(), content_terms(condition)))
         start = end
     return found
+
+
+def scopes(text: str) -> list[Condition]:
+    """The time or case a clause's figures hold in, where the clause begins, over the rest of
+    the clause: "After probation" over "…the notice period is 1 month for G1 to G4, 2 months
+    for G5…"; the year in "After the founding of the colony in 1788" is the scope's own."""
+    found, start = [], 0
+    for end in [m.start() for m in _CLAUSE_END.finditer(text)] + [len(text)]:
+        scope = _scope_en(text, start, end) or _scope_zh(text, start, end)
+        if scope:
+            found.append(scope)
+        start = end
+    return found
+
+
+def _scope_en(text: str, start: int, end: int) -> Condition | None:
+    cue = _SCOPE_EN.match(text, start, end)
+    if not cue:
+        return None
+    comma = text.find(",", cue.end(), end)
+    if comma > 0 and not _FINITE_VERB.search(text, cue.end(), comma):
+        words = text[cue.end() : comma].split()  # "After the founding of the colony in 1788,"
+    else:
+        stop = _SCOPE_EN_STOP.search(text, cue.end(), end)
+        words = text[cue.end() : stop.start() if stop else end].split()[:_SCOPE_MAX_WORDS]
+    if not words:
+        return None
+    said = f"{cue.group(1)} {' '.join(words)}"
+    governed = text.index(words[-1], cue.end()) + len(words[-1])
+    return Condition(governed, end, said, content_terms(said), cue.group(1).lower())
+
+
+def _scope_zh(text: str, start: int, end: int) -> Condition | None:
+    cue = _SCOPE_ZH.match(text, start, end)
+    if not cue:
+        return None
+    marker = cue.group(2) or cue.group(3)[-1]
+    return Condition(cue.end(1), end, cue.group(1), content_terms(cue.group(1)), marker)
 
 
 def _cell_conditions(row: str) -> list[Condition]:

@@ -131,7 +131,7 @@ def _time_boxed_draft(
     # Stopping early (time, a stray sentence, the reader's Stop) frees the model for the next request.
     timed = until(deadline, completion.chunks)
     try:
-        for sentence in grounded_sentences(timed, context):
+        for sentence in grounded_sentences(timed, context, question):
             yield from word_pieces(("" if drafted else draft_lead(question)) + sentence)
             drafted = True
     except TimeUp:  # what was not finished by then is dropped

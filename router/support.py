@@ -11,12 +11,14 @@ Scattered words across the context support nothing.
 Deterministic and fast (it runs per sentence while the draft streams): the context is read
 once per draft, each sentence once."""
 
+import difflib
 import functools
+import itertools
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
-from ingestion.text import CELL_SEPARATOR, is_lead_in, split_sentences
+from ingestion.text import CELL_SEPARATOR, CJK_CHAR, CJK_IDEOGRAPHS, is_lead_in, split_sentences
 from router.claims import (
     Condition,
     Quantity,
@@ -36,6 +38,13 @@ MIN_COVERAGE = 0.75  # of a sentence's content words, in the supporting stretch
 MIN_COVERAGE_CHINESE = 0.75  # of its character bigrams, which a paraphrase changes more
 
 _CITATION = re.compile(r"\[(\d+)\]")
+_YES = re.compile(r"\byes\b|是的", re.I)
+_ASKS = re.compile(r"[?？]")
+_FINISHED = re.compile(r"[.!。！”\"')）]\s*$")
+# What a quote may not cut from the middle of what it copies: the head of "摘要的结论" (its
+# 的 and what follows), of "the conclusion of the summary" (the words up to "of").
+_HEAD = re.compile(rf"的[{CJK_IDEOGRAPHS}]{{1,3}}|(?:the |an? )?(?:\w+ ){{0,2}}\w+ of (?:the |an? )?", re.I)
+MIN_QUOTED = 4  # characters copied on each side of a cut, for the draft to be a quote
 _PASSAGE_LINE = re.compile(r"^\[(\d+)\]\s?(.*)$")
 
 
@@ -66,6 +75,21 @@ def check(sentence: str, context: str) -> Verdict:
             if coverage > best_coverage:
                 best, best_coverage = reason, coverage
     return Verdict(False, best)
+
+
+def claims_nothing(sentence: str, question: str) -> bool:
+    """Whether a drafted sentence says nothing a reader could take for a fact: no figure,
+    name, yes or no, condition or word beyond the question's, and, when it has words, asks
+    or breaks off rather than states ("[1]", "The answer is:", the question asked back,
+    "3. 用户数据电报")."""
+    text = _CITATION.sub("", sentence)
+    said = read(text)
+    if said.quantities or said.conditions or _YES.search(text) or any(s.negated for s in said.statements):
+        return False
+    if not said.terms <= read(question).terms or not all(name in question.lower() for name in names(text)):
+        return False
+    # "…designed to look like Oxford Hall." answers "…to look like what Oxford hall?"
+    return not said.terms or _ASKS.search(text) is not None or _FINISHED.search(text) is None
 
 
 @functools.lru_cache(maxsize=64)
@@ -121,7 +145,12 @@ def _unsupported(draft: Reading, stretch: Sequence[Reading]) -> tuple[str, float
     if theirs and draft.agents - theirs:
         return f"it has {min(draft.agents - theirs)} do what the passage says {min(theirs)} does", coverage
     anchor = matches[0][0] if matches else max(stretch, key=lambda s: len(s.terms & draft.terms))
-    return _meaning_differs(draft, stretch) or _condition_dropped(draft, anchor, matches), coverage
+    return (
+        _meaning_differs(draft, stretch)
+        or _condition_dropped(draft, anchor, matches)
+        or _scope_dropped(draft, matches)
+        or _head_cut(draft, anchor)
+    ), coverage
 
 
 def _matching(quantity: Quantity, stretch: Sequence[Reading]) -> tuple[Reading, Quantity] | None:
@@ -209,6 +238,43 @@ def _condition_dropped(draft: Reading, anchor: Reading, matches: list[tuple[Read
         cued = has_condition(draft.text) and (shared or not condition.terms)
         if not cued and (not condition.terms or len(shared) * 2 < len(condition.terms)):
             return f"it leaves out the passage's condition ({condition.text})"
+    return ""
+
+
+def _scope_dropped(draft: Reading, matches: list[tuple[Reading, Quantity]]) -> str:
+    """A figure the passage gives only after, during or before something ("After probation
+    the notice period is… 2 months for G5") repeated without it: the draft must say the
+    scope's word and most of its words. A date or a time says when by itself ("一战结束时，…
+    占领莱茵兰直至 1935年")."""
+    said = draft.text.lower()
+    for sentence, found in matches:
+        if found.unit.startswith("date") or found.unit == "clock":
+            continue
+        for scope in sentence.scopes:
+            kept = _says_marker(said, scope.marker) and len(draft.terms & scope.terms) * 2 >= len(scope.terms)
+            if scope.start <= found.start < scope.end and not kept:
+                return f"it leaves out when the passage's figure holds ({scope.text})"
+    return ""
+
+
+def _says_marker(text: str, marker: str) -> bool:
+    """A Latin marker as a word ("after", not inside "afternoon"); a Chinese one anywhere."""
+    if CJK_CHAR.search(marker):
+        return marker in text
+    return re.search(rf"(?<![a-z]){re.escape(marker)}(?![a-z])", text) is not None
+
+
+def _head_cut(draft: Reading, anchor: Reading) -> str:
+    """A quote that copies the passage but cuts the head of a phrase out of its middle, so
+    that the modifier is said to be what the head was: "其重申最终摘要是正确的" from
+    "…最终摘要的结论是正确的" (the summary's conclusion, not the summary)."""
+    theirs, mine = anchor.text, _CITATION.sub("", draft.text)
+    blocks = difflib.SequenceMatcher(None, theirs, mine, autojunk=False).get_matching_blocks()
+    for before, after in itertools.pairwise(blocks):
+        cut = theirs[before.a + before.size : after.a]
+        joined = before.b + before.size == after.b
+        if joined and min(before.size, after.size) >= MIN_QUOTED and _HEAD.fullmatch(cut):
+            return f"it quotes the passage without “{cut.strip()}”"
     return ""
 
 

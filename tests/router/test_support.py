@@ -234,3 +234,92 @@ def test_a_role_swapped_list_item_never_reaches_the_page():
 
     assert "reported within 1 hour" in shown
     assert "IT can lock" not in shown
+
+
+def released_for(question: str, draft: str, context: str) -> str:
+    return "".join(grounded_sentences((draft[i : i + 4] for i in range(0, len(draft), 4)), context, question))
+
+
+@pytest.mark.parametrize(
+    ("question", "draft", "shown"),
+    [
+        (
+            "How long is the warranty period for delivered goods?",
+            "How long is the warranty period for delivered goods?\nThe warranty period is 24 months from delivery [1].",
+            "The warranty period is 24 months from delivery [1].",
+        ),
+        ("试用期多长？", "1. 试用期多长？\n2. 试用期为 6 个月。", "2. 试用期为 6 个月。"),
+    ],
+)
+def test_a_sentence_that_claims_nothing_is_left_out_and_the_draft_goes_on(question, draft, shown):
+    assert released_for(question, draft, {"How": CONTRACT}.get(question[:3], HANDBOOK_ZH)) == shown
+
+
+@pytest.mark.parametrize(
+    ("question", "draft", "context"),
+    [
+        (
+            "What is the warranty period for delivered goods?",
+            "What is the warranty period for delivered goods?\nThis warranty period is 24 months from delivery [1].",
+            CONTRACT,
+        ),
+        ("试用期多长？", "1. 试用期多长？\n2. 其试用期为 6 个月。", HANDBOOK_ZH),
+    ],
+)
+def test_a_sentence_that_leans_on_a_left_out_one_ends_the_draft(question, draft, context):
+    assert check(draft.splitlines()[1], context).supported  # on its own it would be shown
+    assert released_for(question, draft, context) == ""
+
+
+NOTICE = (
+    "[1] After probation the notice period is 1 month for grades G1 to G4, 2 months for G5 and G6, unless "
+    "the contract says otherwise. After the founding of the colony in 1788, Australia was divided in two.\n"
+    "[2] 试用期满后，通知期为 1 个月。一战结束时，协约国占领莱茵兰直至 1935年，此后该地成为非军事化地区。"
+)
+
+
+@pytest.mark.parametrize(
+    ("sentence", "supported"),
+    [
+        ("The notice period for grade G5 is 2 months [1].", False),
+        ("After probation, the notice period for grade G5 is 2 months [1].", True),
+        ("During probation, the notice period for grade G5 is 2 months [1].", False),
+        (
+            "In the afternoon of probation the notice period for grade G5 is 2 months [1].",
+            False,
+        ),  # no "after"
+        ("After the founding of the colony in 1788, Australia was divided in two [1].", True),
+        ("Australia was divided in two in 1788 [1].", True),  # the year is the scope's own
+        ("通知期为 1 个月 [2]。", False),
+        ("试用期满后，通知期为 1 个月 [2]。", True),
+        ("试用期内，通知期为 1 个月 [2]。", False),
+        ("协约国占领莱茵兰直至 1935年，此后该地成为非军事化地区 [2]。", True),  # a date says when itself
+    ],
+)
+def test_a_figure_keeps_the_scope_its_clause_opens_with(sentence, supported):
+    assert check(sentence, NOTICE).supported is supported
+
+
+@pytest.mark.parametrize(
+    ("sentence", "supported"),
+    [
+        (
+            "The panel admitted the date was wrong, but it reaffirmed that the final summary was correct.",
+            False,
+        ),
+        (
+            "The panel admitted the date was wrong, but it reaffirmed that the conclusion of the final summary "
+            "was correct.",
+            True,
+        ),
+        ("IPCC 因而承认该日期是错误的，但其重申最终摘要是正确的。", False),
+        ("IPCC 因而承认该日期是错误的，但其重申最终摘要的结论是正确的。", True),
+    ],
+)
+def test_a_quote_may_not_cut_the_head_out_of_what_it_copies(sentence, supported):
+    context = (
+        "[1] The panel admitted the date was wrong, but it reaffirmed that the conclusion of the final summary "
+        "was correct.\n[2] IPCC  因而承认 该日期 是错误的，但其重申最终摘要的结论是正确的。"
+    )
+
+    assert check(sentence, context).supported is supported
