@@ -28,7 +28,7 @@ _ASIDE = re.compile(r"\([^)]*\)")
 _NOT_A_SENSE = ("CL:", "see ", "variant of", "old variant", "surname", "abbr. for")
 _GENERIC_TEXT = "cl sb sth used also abbr name one person something somebody kind type lit fig etc"
 _GENERIC = frozenset(_GENERIC_TEXT.split())
-_SENSE_WORDS = 3  # a longer sense explains the word rather than translates it
+_SENSE_WORDS = 5  # a longer sense explains the word rather than translates it
 _SHORT_SENSE_WORDS = 2  # English to Chinese only through senses this short: "east" → 东方, 东部
 # The most frequent Chinese words for an English one (by jieba's dictionary) are its core
 # translations: "long" → 长 before 嫪; more would mostly add rare ones and slow every search.
