@@ -17,6 +17,7 @@ from django.test import Client
 
 from kb_assistant.accounts.models import api_token_create
 from kb_assistant.audit.models import AuditRecord
+from kb_assistant.chat.models import Conversation
 from router.backends import LazyLocalBackend
 from router.config import local_llm_config
 from router.warm import warm_local_models
@@ -46,6 +47,26 @@ def model_busy() -> Iterator[None]:
 def sdk(live_server, user) -> openai.OpenAI:
     return openai.OpenAI(
         base_url=f"{live_server.url}/v1", api_key=api_token_create(user=user), max_retries=0, timeout=120
+    )
+
+
+@contextmanager
+def chat_page(live_server, user) -> Iterator[tuple[httpx.Client, Conversation]]:
+    """An HTTP client logged in as `user` on a new conversation's page, CSRF cookie set."""
+    conversation = conversation_of(user)
+    browser = Client()
+    browser.force_login(user)
+    with httpx.Client(base_url=live_server.url, timeout=60) as http:
+        http.cookies.set("sessionid", browser.cookies["sessionid"].value)
+        http.get(f"/chat/c/{conversation.pk}/").raise_for_status()  # sets the CSRF cookie
+        yield http, conversation
+
+
+def ask_on_page(http: httpx.Client, conversation: Conversation, question: str) -> httpx.Response:
+    return http.post(
+        f"/chat/c/{conversation.pk}/ask/",
+        data={"question": question},
+        headers={"X-CSRFToken": http.cookies["csrftoken"]},
     )
 
 
@@ -118,19 +139,10 @@ def test_the_chat_page_answers_with_the_sources_while_the_model_is_busy(
     live_server, handbook, alice, settings
 ):
     settings.LOCAL_LLM_QUEUE = 0
-    conversation = conversation_of(alice)
-    browser = Client()
-    browser.force_login(alice)
-    with httpx.Client(base_url=live_server.url, timeout=60) as http:
-        http.cookies.set("sessionid", browser.cookies["sessionid"].value)
-        http.get(f"/chat/c/{conversation.pk}/").raise_for_status()  # sets the CSRF cookie
+    with chat_page(live_server, alice) as (http, conversation):
         started = time.monotonic()
         with model_busy():
-            response = http.post(
-                f"/chat/c/{conversation.pk}/ask/",
-                data={"question": MODEL_QUESTION},
-                headers={"X-CSRFToken": http.cookies["csrftoken"]},
-            )
+            response = ask_on_page(http, conversation, MODEL_QUESTION)
         took = time.monotonic() - started
 
     events = set(re.findall(r"^event: (\w+)$", response.text, flags=re.MULTILINE))
@@ -150,12 +162,7 @@ def test_past_the_answers_in_flight_a_question_is_refused_at_once_with_retry_aft
     settings.LOCAL_LLM_QUEUE, settings.LOCAL_LLM_QUEUE_WAIT_SECONDS = 1, 60
     client = sdk(live_server, alice)
     first: list[dict] = []
-    conversation = conversation_of(alice)
-    browser = Client()
-    browser.force_login(alice)
-    with httpx.Client(base_url=live_server.url, timeout=60) as http:
-        http.cookies.set("sessionid", browser.cookies["sessionid"].value)
-        http.get(f"/chat/c/{conversation.pk}/").raise_for_status()  # sets the CSRF cookie
+    with chat_page(live_server, alice) as (http, conversation):
         with model_busy():
             holder = threading.Thread(target=lambda: first.append(streamed(client, MODEL_QUESTION)))
             holder.start()
@@ -164,11 +171,7 @@ def test_past_the_answers_in_flight_a_question_is_refused_at_once_with_retry_aft
                 client.chat.completions.create(
                     model="hybrid-kb", messages=[{"role": "user", "content": QUOTED_QUESTION}]
                 )
-            page = http.post(
-                f"/chat/c/{conversation.pk}/ask/",
-                data={"question": QUOTED_QUESTION},
-                headers={"X-CSRFToken": http.cookies["csrftoken"]},
-            )
+            page = ask_on_page(http, conversation, QUOTED_QUESTION)
         holder.join(120)
 
     assert refused.value.status_code == 503 and refused.value.response.headers["retry-after"] == "3"
