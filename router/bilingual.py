@@ -14,13 +14,13 @@ noisy; router.relevance weighs them by rarity among the nearest chunks, as it do
 import functools
 import gzip
 import importlib.resources
-import logging
 import re
 from collections import defaultdict
 from dataclasses import dataclass
 
 from ingestion.text import CJK_CHAR
 from router.lexical import stem, terms
+from router.pii.zh_words import segmenter
 
 _DICTIONARY = "data/cedict_1_0_ts_utf-8_mdbg.txt.gz"
 _ENTRY = re.compile(r"^\S+ (\S+) \[[^\]]*\] /(.*)/$")
@@ -88,7 +88,7 @@ def lexicon() -> Lexicon:
             continue
         for word in short_senses:
             chinese_of[word].append(headword)
-    frequency = _tokenizer().FREQ
+    frequency = segmenter().FREQ
     return Lexicon(
         english_of={h: frozenset(senses) for h, senses in english_of.items()},
         chinese_of={
@@ -136,19 +136,9 @@ def _latin(word: str) -> re.Pattern[str]:
     return re.compile(rf"(?<![a-z0-9]){re.escape(word)}", re.IGNORECASE)
 
 
-@functools.cache
-def _tokenizer():
-    import jieba
-
-    jieba.setLogLevel(logging.WARNING)
-    jieba.initialize()
-    return jieba.dt
-
-
 def _segmented(question: str) -> list[str]:
-    return [w for w in _tokenizer().cut(question) if w.strip() and (CJK_CHAR.search(w) or w.isalnum())]
+    return [w for w in segmenter().cut(question) if w.strip() and (CJK_CHAR.search(w) or w.isalnum())]
 
 
 def load() -> None:
     lexicon()
-    _tokenizer()
