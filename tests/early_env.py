@@ -30,6 +30,9 @@ os.environ.update(
         "DJANGO_ALLOW_ASYNC_UNSAFE": "true",  # Playwright's sync API runs an event loop in the test thread
         "HF_HUB_OFFLINE": "1",
         "LOCAL_LLM_THREADS": "1",  # the loopback cloud server and the worker share the two cores
+        # The suite's local model is the smallest real one, so that its many drafts fit the
+        # suite's time; the product's default is tested on its own (test_default_local_model.py).
+        "LOCAL_LLM_MODEL": "smollm2-135m",
     }
 )
 # Models are installed once (`make install`) into the project's own folder, not per run.
@@ -40,7 +43,6 @@ for name in (
     "DATABASE_URL",
     "DJANGO_SECRET_KEY",
     "LOCAL_LLM_PATH",
-    "LOCAL_LLM_MODEL",
 ):
     os.environ.pop(name, None)
 # The test command's own PostgreSQL server (scripts/test.sh), never a developer's DATABASE_URL.
