@@ -5,7 +5,7 @@ Questions: bench/data/draft_questions.jsonl over the company samples and the 18F
 (`{"id", "lang", "source", "question"}`; `source` is a samples file or an 18F page), and
 xquad_dev in English and Chinese. Each question's context is the product's: the best
 chunks by embedding similarity, condensed by router.condense to the router's budget. The
-draft is the product's local prompt (router.prompts.cloud_messages) through the product's
+draft is the product's local prompt (router.prompts.local_draft_messages) through the product's
 local backend, at the local route's token limit. Prints nothing; writes one JSON line per
 draft: `{"id", "lang", "source", "model", "question", "context", "draft"}`. Labels are
 added by hand afterwards (bench/data/drafts_dev.jsonl).
@@ -67,10 +67,10 @@ def _drafted(path: Path) -> set[str]:
 
 def _draft(backend, question: str, context: str, max_tokens: int | None) -> str:
     from router.generate import LOCAL_MODEL_MAX_TOKENS
-    from router.prompts import cloud_messages
+    from router.prompts import local_draft_messages
 
     completion = backend.stream(
-        cloud_messages(question, context, ()),
+        local_draft_messages(question, context),
         max_tokens=max_tokens or LOCAL_MODEL_MAX_TOKENS,
         temperature=0.1,
     )

@@ -2,7 +2,7 @@
 
 Speed: each model in its own process (so memory is its own), loaded as the product loads
 it (router.backends.LocalBackend, LOCAL_LLM_THREADS), warmed with one answer, then given
-the product's local prompt (router.prompts.cloud_messages) over a ~1,200-character context
+the product's local prompt (router.prompts.local_draft_messages) over a ~1,200-character context
 from the sample policies, for English and Chinese questions: time to the first token and
 to the first complete sentence, prompt evaluation and generation speed, whole draft time
 for up to router.generate's LOCAL_MODEL_MAX_TOKENS.
@@ -174,7 +174,7 @@ def measure_model(name: str, speed: int, quality: int) -> dict:
     from router.backends import LocalBackend
     from router.generate import LOCAL_MODEL_MAX_TOKENS
     from router.local_models import catalogue_entry, installed_model_path
-    from router.prompts import cloud_messages
+    from router.prompts import local_draft_messages
 
     path = installed_model_path(catalogue_entry(name), settings.LOCAL_MODELS_DIR)
     started = time.perf_counter()
@@ -183,17 +183,17 @@ def measure_model(name: str, speed: int, quality: int) -> dict:
         queue=QueueLimits(waiting=1, wait_seconds=600),
     )  # fmt: skip
     load_s, loaded_rss = time.perf_counter() - started, rss_mb("VmRSS")
-    timed_answer(backend, cloud_messages("Hello?", "[1] Hello.", ()), 8)  # warm, as the product is
+    timed_answer(backend, local_draft_messages("Hello?", "[1] Hello."), 8)  # warm, as the product is
     out: dict = {"model": name, "file_mb": round(path.stat().st_size / 1e6), "load_s": round(load_s, 2)}
     for lang, questions in QUESTIONS.items():
         runs = [
-            timed_answer(backend, cloud_messages(q, sample_context(lang, n), ()), LOCAL_MODEL_MAX_TOKENS)
+            timed_answer(backend, local_draft_messages(q, sample_context(lang, n)), LOCAL_MODEL_MAX_TOKENS)
             for n, q in enumerate(questions[:speed])
         ]
         out[f"speed_{lang}"] = speed_figures(runs)
         out[f"speed_{lang}"]["example"] = runs[0]["text"][:300]
     answers = [
-        (timed_answer(backend, cloud_messages(q[q["lang"]]["question"], gold_context(q), ()), QUALITY_MAX_TOKENS)["text"], q)
+        (timed_answer(backend, local_draft_messages(q[q["lang"]]["question"], gold_context(q)), QUALITY_MAX_TOKENS)["text"], q)
         for q in quality_items(quality)
     ]  # fmt: skip
     for lang in ("en", "zh"):

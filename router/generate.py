@@ -26,7 +26,7 @@ from router.condense import CondensedContext
 from router.config import RouterConfig
 from router.cost import estimate_tokens
 from router.errors import BackendError
-from router.prompts import Message, cloud_messages, flatten
+from router.prompts import Message, flatten, local_draft_messages
 from router.timebox import TimeUp, until
 
 logger = logging.getLogger(__name__)
@@ -126,7 +126,9 @@ def _time_boxed_draft(
     within its time; returns whether any of it was shown."""
     max_tokens = min(LOCAL_MODEL_MAX_TOKENS, config.answer_max_tokens)
     deadline = time.monotonic() + config.draft_seconds
-    completion = backend.stream(cloud_messages(question, context, ()), max_tokens=max_tokens, temperature=0.1)
+    completion = backend.stream(
+        local_draft_messages(question, context), max_tokens=max_tokens, temperature=0.1
+    )
     drafted = False
     # Stopping early (time, a stray sentence, the reader's Stop) frees the model for the next request.
     timed = until(deadline, completion.chunks)
