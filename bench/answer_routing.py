@@ -5,8 +5,11 @@ model draft, or quoted passages whose best retrieved chunk was relevant enough (
 `top_relevance`, at or above a threshold); optionally only for questions the product's
 policy scored below its complexity threshold (those needing reasoning go to the cloud); otherwise the
 cloud answers with the condensed payload. Reported against always sending the condensed
-payload: the share of cloud calls left and the F1 and gold-contained rate kept. Re-run it on
-a saved file (the records hold every answer and its score):
+payload: the share of cloud calls left and the F1 and gold-contained rate kept. A drafted
+local answer is scored twice: as a whole (the quotes, then the draft: long, so a low F1
+even when right), and by its short answer alone (`short_answers`: the draft below the
+quotes, which a reader takes as the answer, as a cloud answer is scored). Re-run it on a
+saved file (the records hold every answer and its score):
     .venv/bin/python bench/answer_routing.py OUT.jsonl [--reasoning-to-cloud]
 """
 
@@ -16,6 +19,8 @@ import statistics
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+
+from answer_scores import score, short_answer
 
 TARGETS = {"fewer_cloud_calls": 0.40, "f1_ratio": 0.95}
 # Relevance thresholds tried for keeping quotes local; None keeps only grounded drafts.
@@ -41,14 +46,29 @@ def keeps_local(record: dict, *, quote_relevance: float | None, reasoning_to_clo
     return local["how"] == "quoted passages" and confident
 
 
+def local_score(record: dict, *, short_answers: bool) -> dict:
+    local = record["modes"]["local"]
+    if not (short_answers and local["how"] == "model"):
+        return local["score"]
+    return score(short_answer(local["answer"]), record["answers"], record["lang"]).__dict__
+
+
 def estimate(
-    records: Sequence[dict], *, quote_relevance: float | None, reasoning_to_cloud: bool = False
+    records: Sequence[dict],
+    *,
+    quote_relevance: float | None,
+    reasoning_to_cloud: bool = False,
+    short_answers: bool = False,
 ) -> dict:
     """Cloud calls and quality of the routed answers beside always-cloud (condensed payload)."""
     routed, cloud_calls = [], 0
     for record in records:
         local = keeps_local(record, quote_relevance=quote_relevance, reasoning_to_cloud=reasoning_to_cloud)
-        routed.append(record["modes"]["local" if local else "condensed"]["score"])
+        routed.append(
+            local_score(record, short_answers=short_answers)
+            if local
+            else record["modes"]["condensed"]["score"]
+        )
         cloud_calls += 0 if local else record["modes"]["condensed"]["cloud_calls"]
     always = [r["modes"]["condensed"]["score"] for r in records]
     always_calls = sum(r["modes"]["condensed"]["cloud_calls"] for r in records)
@@ -69,9 +89,14 @@ def estimate(
     }
 
 
-def sweep(records: Sequence[dict], *, reasoning_to_cloud: bool = False) -> list[dict]:
+def sweep(
+    records: Sequence[dict], *, reasoning_to_cloud: bool = False, short_answers: bool = False
+) -> list[dict]:
     return [
-        estimate(records, quote_relevance=t, reasoning_to_cloud=reasoning_to_cloud) for t in QUOTE_THRESHOLDS
+        estimate(
+            records, quote_relevance=t, reasoning_to_cloud=reasoning_to_cloud, short_answers=short_answers
+        )
+        for t in QUOTE_THRESHOLDS
     ]
 
 
@@ -82,6 +107,7 @@ def report(records: Sequence[dict], *, reasoning_to_cloud: bool = False) -> dict
         "targets": TARGETS,
         "local_outcomes": dict(Counter(str(r["modes"]["local"]["how"]) for r in records)),
         "all": sweep(records, reasoning_to_cloud=reasoning_to_cloud),
+        "all_short_answers": sweep(records, reasoning_to_cloud=reasoning_to_cloud, short_answers=True),
         "sets": {
             name: sweep([r for r in records if r["set"] == name], reasoning_to_cloud=reasoning_to_cloud)
             for name in sets

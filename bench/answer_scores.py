@@ -8,10 +8,15 @@ is low even when they hold the answer: `contained` says whether they do.
 
 import re
 import string
+import sys
 import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+from router.answers import draft_lead  # the project, for a bench run as a script
 
 _CITATIONS = re.compile(r"\[\d+(?:\s*[,，、]\s*\d+)*\]")
 _ARTICLES = re.compile(r"\b(a|an|the)\b")
@@ -36,6 +41,19 @@ def answer_text(answer: str) -> str:
     ):
         lines = lines[1:]
     return _CITATIONS.sub("", _QUOTE_MARK.sub("", "\n".join(lines))).strip()
+
+
+# What introduces the local model's checked draft below the quotes, in either language.
+DRAFT_LEADS = tuple(draft_lead(question).strip() for question in ("Why?", "为什么？"))
+
+
+def short_answer(answer: str) -> str:
+    """The local route's short answer: its draft below the quotes ("In short: …"), which a
+    reader takes as the answer, the quotes above being its evidence; else the whole answer."""
+    for lead in DRAFT_LEADS:
+        if lead in answer:
+            return answer.split(lead, 1)[1]
+    return answer
 
 
 def tokens(text: str, lang: str) -> list[str]:

@@ -11,16 +11,28 @@ from answer_routing import estimate, read_records
 BENCH = Path(__file__).resolve().parents[2] / "bench"
 
 
-def record(how: str, *, local_f1: float, cloud_f1: float, relevance: float, calls: int = 1, complexity=0.1):
+def record(
+    how: str,
+    *,
+    local_f1: float,
+    cloud_f1: float,
+    relevance: float,
+    calls: int = 1,
+    complexity=0.1,
+    answer: str = "Here is what your documents say:\n\n> 25 bodies were exhumed in 2014. [1]",
+):
     def scored(f1: float) -> dict:
         return {"f1": f1, "exact": f1 == 1.0, "contained": f1 > 0}
 
     return {
         "set": "xquad-en",
+        "lang": "en",
+        "answers": ["25"],
         "top_relevance": relevance,
         "modes": {
             "local": {
                 "how": how,
+                "answer": answer,
                 "score": scored(local_f1),
                 "complexity": complexity,
                 "complexity_threshold": 0.4,
@@ -62,6 +74,20 @@ def test_questions_that_need_reasoning_go_to_the_cloud_even_with_a_draft():
     assert estimate(needs_reasoning, quote_relevance=None, reasoning_to_cloud=True)["cloud_calls"] == 1
 
 
+def test_a_draft_can_be_scored_by_its_short_answer_below_the_quotes():
+    quotes = (
+        "Here is what your documents say:\n\n> In 2014 scientists examined 25 bodies exhumed in London. [1]"
+    )
+    drafted = record(
+        "model", local_f1=0.1, cloud_f1=1.0, relevance=0.3, answer=quotes + "\n\nIn short: 25 [1]"
+    )
+
+    assert estimate([drafted], quote_relevance=None)["f1"] == 0.1  # as a whole: the quotes dilute it
+    assert estimate([drafted], quote_relevance=None, short_answers=True)["f1"] == 1.0
+    quoted = record("quoted passages", local_f1=0.2, cloud_f1=0.6, relevance=0.9, answer=quotes)
+    assert estimate([quoted], quote_relevance=0.7, short_answers=True)["f1"] == 0.2  # no draft: the whole
+
+
 def test_the_estimate_re_runs_from_a_saved_file(tmp_path):
     path = tmp_path / "answers.jsonl"
     path.write_text("".join(json.dumps(r) + "\n" for r in RECORDS))
@@ -76,4 +102,5 @@ def test_the_estimate_re_runs_from_a_saved_file(tmp_path):
     report = json.loads(shown.stdout)
     assert report["local_outcomes"] == {"model": 1, "quoted passages": 2, "fixed reply": 1}
     assert report["all"] == report["sets"]["xquad-en"]
+    assert len(report["all_short_answers"]) == len(report["all"])
     assert [row["cloud_calls"] for row in report["all"] if row["quote_relevance"] in (None, 0.7)] == [2, 1]
