@@ -40,7 +40,7 @@ class Directory(Protocol):
 
 class RulesSource(Protocol):
     def for_request(
-        self, *, user, visible_values: frozenset[str], known_names: Sequence[str]
+        self, *, user, visible_values: frozenset[str], known_names: Sequence[str], visible_text: str = ""
     ) -> ComplianceRules: ...
 
 

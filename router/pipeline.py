@@ -289,7 +289,10 @@ def _post_processor(job: _Job, protected: ProtectedRequest) -> StreamPostProcess
     """One for the whole answer, whichever side writes it: the cloud's placeholders go back,
     and the compliance filter knows what the user could already see."""
     rules = job.deps.rules.for_request(
-        user=job.request.user, visible_values=protected.visible_values, known_names=protected.known_names
+        user=job.request.user,
+        visible_values=protected.visible_values,
+        known_names=protected.known_names,
+        visible_text=protected.visible_text,
     )
     # An instruction's links never reach the reader, even from a model that saw it fenced.
     planted = sorted({link for found in job.trace.instructions for link in links_in(found.text)})

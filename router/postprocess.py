@@ -40,12 +40,16 @@ def _held_back_from(text: str) -> int:
 @dataclass(frozen=True)
 class ComplianceRules:
     """What the filter enforces. `visible_values` are personal values the user may see
-    (those in the question and in the passages they are allowed to read)."""
+    (those detected in the question and in the passages they are allowed to read);
+    `visible_text` is that text itself: a value found in the answer is one the user may
+    see when it is written there, however detection cut it out of the answer ("梁启超与潘佩珠"
+    against "梁启超本人" in the passage)."""
 
     glossary: Sequence[tuple[str, str]] = ()
     blocked_terms: Sequence[str] = ()
     visible_values: frozenset[str] = frozenset()
     known_names: Sequence[str] = ()
+    visible_text: str = ""
 
 
 @dataclass
@@ -72,6 +76,7 @@ def apply_compliance(text: str, rules: ComplianceRules, findings: Sequence[Span]
     detection has the context a short piece lacks."""
     actions: list[ComplianceAction] = []
     visible = {v.lower() for v in rules.visible_values}
+    readable = rules.visible_text.lower()
     pieces, cursor = [], 0
     if findings is None:
         findings = find_personal_data(text, known_names=rules.known_names)
@@ -80,7 +85,7 @@ def apply_compliance(text: str, rules: ComplianceRules, findings: Sequence[Span]
             continue
         if span.kind in SECRET_KINDS:
             replacement, kind = SECRET_REMOVED, "secret_removed"
-        elif span.value.lower() not in visible:
+        elif span.value.lower() not in visible and span.value.lower() not in readable:
             replacement, kind = f"[{span.kind.lower()} removed]", "pii_masked"
         else:
             continue

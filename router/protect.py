@@ -221,6 +221,7 @@ class ProtectedRequest:
     history: list[tuple[str, str]]
     visible_values: frozenset[str]
     known_names: Sequence[str]  # from the directory, as this request used them
+    visible_text: str = ""  # the question, passages and history as the user could read them
 
 
 def protect_request(
@@ -239,7 +240,8 @@ def protect_request(
     with the admin's tables first: an edit applies from the next request on."""
     refresh_company_formats()
     visible: set[str] = set()
-    for text in [question, *passages, *(text for _, text in history)]:
+    readable = [question, *passages, *(text for _, text in history)]
+    for text in readable:
         for span in find_personal_data(text, known_names=known_names):
             mapping.placeholder_for(span.kind, span.value)
             visible.add(span.value)
@@ -257,4 +259,5 @@ def protect_request(
         history=[(role, protect(text)) for role, text in history],
         visible_values=frozenset(visible),
         known_names=known_names,
+        visible_text="\n".join(readable),
     )

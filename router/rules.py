@@ -11,13 +11,15 @@ class AdminRules:
     edit applies at once."""
 
     def for_request(
-        self, *, user, visible_values: frozenset[str], known_names: Sequence[str]
+        self, *, user, visible_values: frozenset[str], known_names: Sequence[str], visible_text: str = ""
     ) -> ComplianceRules:
-        """visible_values: personal values in the question and in the passages the user may read."""
+        """visible_values: personal values in the question and in the passages the user may
+        read; visible_text: that text."""
         visible = visible_values | {v for v in (user.email, user.get_full_name(), user.get_username()) if v}
         return ComplianceRules(
             glossary=list(GlossaryTerm.objects.values_list("term", "preferred")),
             blocked_terms=list(BlockedTerm.objects.values_list("term", flat=True)),
             visible_values=frozenset(visible),
             known_names=known_names,
+            visible_text=visible_text,
         )

@@ -2,8 +2,9 @@
 
 import pytest
 
+from router.answers import word_pieces
 from router.postprocess import ComplianceRules, Filtered, StreamPostProcessor
-from router.protect import PlaceholderMap
+from router.protect import PlaceholderMap, protect_request
 
 pytestmark = pytest.mark.django_db  # none needed, but the recognizers read settings
 
@@ -96,3 +97,37 @@ def test_no_piece_ever_carries_part_of_a_value_the_filter_removes():
         assert not any(fragment in piece for piece in pieces), fragment
     assert "[phone removed]" in joined and "[secret removed]" in joined and "[removed]" in joined
     assert joined.endswith("that you should simply ignore today")
+
+
+READABLE = [
+    'The third assessment report featured a graph labeled "Millennial Northern Hemisphere temperature '
+    'reconstruction" based on a 1999 paper by Michael E. Mann, Raymond S. Bradley and Malcolm K. Hughes '
+    '(MBH99), which has been referred to as the "hockey stick graph".',
+    "此外，《中法战争》第七册还收有《越南亡国史》的「前录」，为梁启超与潘佩珠谈话的笔录及梁启超本人的感想。",
+]
+
+
+@pytest.mark.parametrize(
+    "answer",
+    [
+        f"Here is what your documents say:\n\n> {READABLE[0]} [1]",
+        "简要回答：梁启超与潘佩珠谈话的笔录及感想 [2]",
+    ],
+)
+def test_names_the_user_can_read_in_the_passages_stay_however_the_answer_cuts_them(answer):
+    protected = protect_request(
+        question="Who wrote it?",
+        context="",
+        passages=READABLE,
+        history=[],
+        mapping=PlaceholderMap(),
+        known_names=[],
+    )
+    rules = ComplianceRules(visible_values=protected.visible_values, visible_text=protected.visible_text)
+    processor = StreamPostProcessor(mapping=PlaceholderMap(), rules=rules)
+
+    streamed = "".join(processor.feed(piece) for piece in word_pieces(answer)) + processor.flush()
+
+    assert streamed == answer
+    invented = postprocess("Ask Tom Becker about it.", mapping=PlaceholderMap(), rules=rules)
+    assert "Tom Becker" not in invented.text, "a name in no readable text still goes"
