@@ -389,8 +389,10 @@ def _cn_value(numeral: str) -> float:
 
 def names(text: str) -> list[str]:
     """Capitalised words past a sentence's first word (and the first when a capitalised word
-    follows it), codes (G7, LEG-07, placeholders), Chinese people's names, and Chinese words
-    in a sentence of another language (上海 in "the limit in 上海 is…" names a place)."""
+    follows it), codes (G7, LEG-07, placeholders), Chinese people's names, Chinese place and
+    organisation names of three characters or more (南京路, without an administrative
+    suffix: 重庆市 as 重庆), and Chinese words in a sentence of another language (上海 in
+    "the limit in 上海 is…" names a place)."""
     found = [m.group(1).lower() for m in _CODE.finditer(text)]
     for m in _CAPITALISED.finditer(text):
         words = m.group(1).split()
@@ -405,6 +407,28 @@ def names(text: str) -> list[str]:
             found.extend(_CJK_RUN.findall(text))
 
         found.extend(text[s.start : s.end] for s in name_spans(text))
+        found.extend(_chinese_proper_nouns(text))
+    return found
+
+
+_PROPER_NOUN_TAGS = {"ns", "nt", "nz"}  # jieba's tags: place, organisation, other proper noun
+_ADMINISTRATIVE_SUFFIX = "省市县区镇乡村州"
+MIN_PROPER_NOUN_CHARS = 2  # one character is tagged too loosely ("埃")
+
+
+def _chinese_proper_nouns(text: str) -> list[str]:
+    """ "南京路小学" against a passage's "南昌路小学" shares three of its four bigrams: the name
+    is what differs, so it must be the passage's."""
+    import jieba.posseg
+
+    from router.pii.zh_words import segmenter
+
+    segmenter()  # the one dictionary, read once per process
+    found = []
+    for word, tag in jieba.posseg.dt.cut(text):
+        if tag in _PROPER_NOUN_TAGS and len(word) >= MIN_PROPER_NOUN_CHARS and CJK_CHAR.match(word):
+            stripped = word[:-1] if word[-1] in _ADMINISTRATIVE_SUFFIX and len(word) > 2 else word
+            found.append(stripped)
     return found
 
 

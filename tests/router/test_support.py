@@ -24,6 +24,11 @@ HANDBOOK_ZH = (
     "经首席财务官电话或邮件批准后可先行付款，但须在 2 个工作日内补办审批手续。"
 )
 
+SCHOOL_ZH = (
+    "[1] 渠成是江苏南京人，小学就读于南昌路小学，四年级进入南京市足球代表队。\n"
+    "[2] 芙蓉洞位于重庆武隆县江口镇的芙蓉江畔，距武隆县城20公里。"
+)
+
 
 def released(draft: str, context: str) -> str:
     """What the reader would see of the draft, streamed in small pieces."""
@@ -102,6 +107,11 @@ def test_dates_must_match(sentence, context, supported):
         ("Trips above EUR 5,000 also need the approval of the Head of Legal.", CONTRACT, False),
         ("入职专员是李娜。", HANDBOOK_ZH, True),
         ("入职专员是王芳。", HANDBOOK_ZH, False),
+        # bench/answers.py: one character off shares three of four bigrams, the name differs
+        ("渠成小学就读于南京路小学。", SCHOOL_ZH, False),
+        ("渠成小学就读于南昌路小学。", SCHOOL_ZH, True),
+        ("芙蓉洞位于重庆市武隆县江口镇的芙蓉江畔。", SCHOOL_ZH, True),  # 重庆市 is 重庆
+        ("芙蓉洞位于四川武隆县江口镇的芙蓉江畔。", SCHOOL_ZH, False),
     ],
 )
 def test_people_and_organisations_must_be_named_in_the_passage(sentence, context, supported):
