@@ -390,7 +390,7 @@ def _cn_value(numeral: str) -> float:
 def names(text: str) -> list[str]:
     """Capitalised words past a sentence's first word (and the first when a capitalised word
     follows it), codes (G7, LEG-07, placeholders), Chinese people's names, Chinese place and
-    organisation names of three characters or more (南京路, without an administrative
+    organisation names of two characters or more (南京路, without an administrative
     suffix: 重庆市 as 重庆), and Chinese words in a sentence of another language (上海 in
     "the limit in 上海 is…" names a place)."""
     found = [m.group(1).lower() for m in _CODE.finditer(text)]
@@ -417,8 +417,8 @@ MIN_PROPER_NOUN_CHARS = 2  # one character is tagged too loosely ("埃")
 
 
 def _chinese_proper_nouns(text: str) -> list[str]:
-    """ "南京路小学" against a passage's "南昌路小学" shares three of its four bigrams: the name
-    is what differs, so it must be the passage's."""
+    """Why names and not bigrams alone: a draft's 南京路小学 shares three of its four bigrams
+    with a passage's 南昌路小学; the name is what differs, so it must be the passage's."""
     import jieba.posseg
 
     from router.pii.zh_words import segmenter
