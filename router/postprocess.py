@@ -1,6 +1,7 @@
 """Post-processing on this machine, after generation: real values back for the asking user,
 the company glossary, and the compliance filter on the output. Every change is recorded."""
 
+import functools
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
@@ -51,6 +52,20 @@ class ComplianceRules:
     known_names: Sequence[str] = ()
     visible_text: str = ""
 
+    def may_see(self, value: str) -> bool:
+        """Whether the user could already read `value` (in any case)."""
+        lowered = value.lower()
+        return lowered in self._visible_lowered or lowered in self._text_lowered
+
+    # Lowered once per request: the filter asks on every release of a stream.
+    @functools.cached_property
+    def _visible_lowered(self) -> frozenset[str]:
+        return frozenset(v.lower() for v in self.visible_values)
+
+    @functools.cached_property
+    def _text_lowered(self) -> str:
+        return self.visible_text.lower()
+
 
 @dataclass
 class Filtered:
@@ -75,8 +90,6 @@ def apply_compliance(text: str, rules: ComplianceRules, findings: Sequence[Span]
     `findings` may come from a larger window around `text` (a stream's recent past), where
     detection has the context a short piece lacks."""
     actions: list[ComplianceAction] = []
-    visible = {v.lower() for v in rules.visible_values}
-    readable = rules.visible_text.lower()
     pieces, cursor = [], 0
     if findings is None:
         findings = find_personal_data(text, known_names=rules.known_names)
@@ -85,7 +98,7 @@ def apply_compliance(text: str, rules: ComplianceRules, findings: Sequence[Span]
             continue
         if span.kind in SECRET_KINDS:
             replacement, kind = SECRET_REMOVED, "secret_removed"
-        elif span.value.lower() not in visible and span.value.lower() not in readable:
+        elif not rules.may_see(span.value):
             replacement, kind = f"[{span.kind.lower()} removed]", "pii_masked"
         else:
             continue
